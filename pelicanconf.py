@@ -1,0 +1,62 @@
+"""Settings for the sample portal (development: relative to http://127.0.0.1:8000)."""
+
+SITENAME = "人口和计划生育公共服务网"
+SITEURL = ""
+PATH = "content"
+THEME = "theme"
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh"
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["gongkai"]
+
+# The portal's own settings, checked by gongkai.settings.PortalSettings.
+PORTAL = {
+    "site_name": {"zh": "人口和计划生育公共服务网", "en": "Population and Family Planning Public Services"},
+    "host_org": {"zh": "示例市人口和计划生育服务中心", "en": "Sample City Population and Family Planning Service Centre"},
+    "site_domain": "rkjs.example.gov.cn",
+    "site_id_code": "0000000000",
+    "icp": "京ICP备00000000号-1",
+    "contact_phone": "0000-12356000",
+    "contact_email": "service@rkjs.example.gov.cn",
+    "contact_address": {"zh": "示例市人民路1号（示例地址）", "en": "1 Renmin Road, Sample City (sample address)"},
+    "base_url": "http://127.0.0.1:8000",
+    "per_page": 20,
+}
+
+# Content folders: one per content type (see plugins/gongkai/types/).
+ARTICLE_PATHS = ["news", "policy", "agreements"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "files"]
+ARTICLE_EXCLUDES = []
+
+ARTICLE_URL = ARTICLE_SAVE_AS = "{url_dir}/{slug}.html"
+ARTICLE_LANG_URL = ARTICLE_LANG_SAVE_AS = "{lang}/{url_dir}/{slug}.html"
+PAGE_URL = PAGE_SAVE_AS = "{slug}.html"
+PAGE_LANG_URL = PAGE_LANG_SAVE_AS = "{lang}/{slug}.html"
+# A news item and a policy may share a slug; only the same type translates.
+ARTICLE_TRANSLATION_ID = ("type", "slug")
+
+# Home, lists and feeds are written per language by gongkai.portal.
+DIRECT_TEMPLATES = []
+for _name in ("CATEGORY", "CATEGORIES", "TAG", "TAGS", "AUTHOR", "AUTHORS", "ARCHIVES",
+              "YEAR_ARCHIVE", "MONTH_ARCHIVE", "DAY_ARCHIVE", "DRAFT", "DRAFT_LANG", "DRAFT_PAGE",
+              "DRAFT_PAGE_LANG"):
+    globals()[f"{_name}_SAVE_AS"] = ""
+FEED_ALL_ATOM = FEED_ALL_RSS = CATEGORY_FEED_ATOM = TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = AUTHOR_FEED_RSS = TAG_FEED_ATOM = None
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html5",
+}
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": ["jinja2.ext.i18n"]}
+
+DELETE_OUTPUT_DIRECTORY = True  # the staging folder, see gongkai.atomic
+RELATIVE_URLS = False
+CACHE_CONTENT = False
+READERS = {"rst": None, "html": None, "htm": None}

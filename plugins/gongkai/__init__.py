@@ -1,0 +1,65 @@
+"""Gongkai: the portal's Pelican plugin.
+
+``register()`` wires Pelican's signals to the modules that hold the logic; each
+handler is small and named after the moment it runs at.
+"""
+from __future__ import annotations
+
+import os
+
+from pelican import signals
+
+from . import atomic, build_state, checks, i18n
+from .problems import ContentError
+from .reader import PortalMarkdownReader
+
+
+def readers_init(readers):
+    readers.reader_classes["md"] = PortalMarkdownReader
+    readers.reader_classes["markdown"] = PortalMarkdownReader
+
+
+def generator_init(generator):
+    env = getattr(generator, "env", None)
+    if env is not None:
+        theme = generator.settings["THEME"]
+        i18n.install(env, os.path.join(theme, "translations"))
+
+
+def content_generator_finalized(generator):
+    """Keep every article/page of every language for the portal's own pages."""
+    for name in ("articles", "pages", "translations", "hidden_pages", "hidden_translations"):
+        build_state.contents.extend(getattr(generator, name, []) or [])
+
+
+def all_generators_finalized(generators):
+    """Cross-file checks; stop before anything is written if any problem was found."""
+    settings = generators[0].settings
+    checks.check_documents(build_state.docs, settings["PATH"], settings["DEFAULT_LANG"], build_state.log)
+    if build_state.log:
+        error = ContentError(build_state.log.items)
+        build_state.reset()
+        atomic.discard(generators[0].output_path)
+        raise error
+
+
+def get_generators(pelican):
+    build_state.reset()
+    from .portal import PortalGenerator
+    return [PortalGenerator]
+
+
+def finalized(pelican):
+    build_state.reset()
+    atomic.swap(pelican)
+
+
+def register():
+    signals.initialized.connect(atomic.redirect)
+    signals.readers_init.connect(readers_init)
+    signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(generator_init)
+    signals.article_generator_finalized.connect(content_generator_finalized)
+    signals.page_generator_finalized.connect(content_generator_finalized)
+    signals.all_generators_finalized.connect(all_generators_finalized)
+    signals.finalized.connect(finalized)

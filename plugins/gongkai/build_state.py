@@ -1,0 +1,21 @@
+"""State of the build run in progress: every document read and the problem log.
+
+Pelican builds readers and generators anew for every run (also under
+``--autoreload``), so this state lives here and is reset when a run ends.
+"""
+from .problems import ProblemLog
+
+log = ProblemLog()
+docs: list = []  # every gongkai.document.Doc read in this run, valid or not
+
+
+def reset() -> None:
+    log.clear()
+    docs.clear()
+
+contents: list = []  # Pelican Article/Page objects of this run, all languages
+
+
+def reset_all() -> None:
+    reset()
+    contents.clear()

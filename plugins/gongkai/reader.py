@@ -1,0 +1,93 @@
+"""Markdown with YAML front matter, validated against the content type's schema.
+
+pelican-yaml-metadata parses front matter but knows nothing of our schemas and
+loses line numbers, and Pelican readers can only fail a file by raising (which
+logs and skips it, one error at a time).  This reader records every problem in
+the build's log and still returns the file, so the build can report all
+problems at once before anything is written.
+"""
+from __future__ import annotations
+
+import os
+
+from markdown import Markdown
+from pelican.readers import MarkdownReader
+from pelican.utils import SafeDatetime
+
+from . import build_state, sanitize
+from .document import Doc
+from .schema import Where
+from .types import type_for_path
+from .yamlsource import YamlSyntaxError, load, split_front_matter
+
+
+class PortalMarkdownReader(MarkdownReader):
+    enabled = True
+    file_extensions = ["md"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        config = dict(self.settings["MARKDOWN"])
+        # Front matter is ours: Markdown's "meta" extension would eat a body
+        # that starts with "Word: text".
+        config["extensions"] = [e for e in config.get("extensions", []) if e != "markdown.extensions.meta"]
+        self._md = Markdown(**config)
+
+    def read(self, source_path):
+        log = build_state.log
+        rel = os.path.relpath(source_path, self.settings["PATH"]).replace(os.sep, "/")
+        shown = os.path.relpath(source_path).replace(os.sep, "/")
+        ctype = type_for_path(rel)
+        with open(source_path, encoding="utf-8", errors="strict") as fh:
+            try:
+                text = fh.read()
+            except UnicodeDecodeError as exc:
+                log.add(shown, 1, "", f"file is not UTF-8 ({exc.reason} at byte {exc.start})")
+                return "", {"title": rel, "date": SafeDatetime(1970, 1, 1)}
+        try:
+            yaml_text, yaml_line, body, body_line = split_front_matter(text)
+            located = load(yaml_text or "", first_line=yaml_line)
+        except YamlSyntaxError as exc:
+            log.add(shown, exc.line, "", exc.message, code="yaml_syntax")
+            return "", {"title": rel, "date": SafeDatetime(1970, 1, 1)}
+        where = Where(shown, located, log)
+        for line, path in getattr(located, "duplicates", []):
+            log.add(shown, line, ".".join(map(str, path)), "field given twice", code="duplicate_field")
+        if yaml_text is None:
+            log.add(shown, 1, "", "missing YAML front matter (a '---' fenced block at the top)", code="missing")
+        if ctype is None:
+            log.add(shown, 1, "", f"content files belong in one of the type folders, not '{rel}'")
+            return "", {"title": rel, "date": SafeDatetime(1970, 1, 1)}
+        values = ctype.schema.validate(located.data, where)
+        for line_offset, snippet in sanitize.dangerous_lines(body):
+            log.add(shown, body_line + line_offset, "body",
+                    f"raw HTML '{snippet}' can run script and is not allowed in content", code="unsafe_html")
+        doc = Doc(ctype, values, shown, body_line)
+        doc.located = located
+        doc.body = body
+        build_state.docs.append(doc)
+        html = sanitize.clean(self._md.convert(body)) if body.strip() else ""
+        self._md.reset()
+        return html, self.pelican_metadata(doc)
+
+    @staticmethod
+    def pelican_metadata(doc: Doc) -> dict:
+        """The few keys Pelican itself needs; everything else stays in ``doc``."""
+        values = doc.values
+        meta = {
+            "title": values.get("title") or doc.source,
+            "slug": values.get("slug") or os.path.splitext(os.path.basename(doc.source))[0],
+            "lang": values.get("lang") or "zh",
+            "type": doc.ctype.name,
+            "url_dir": doc.ctype.url_dir,
+            "template": doc.ctype.template,
+            "doc": doc,
+        }
+        date = values.get("date")
+        if date is not None:
+            meta["date"] = SafeDatetime(date.year, date.month, date.day, date.hour, date.minute)
+        elif doc.ctype.name != "page":
+            meta["date"] = SafeDatetime(1970, 1, 1)
+        if values.get("summary"):
+            meta["summary"] = values["summary"]
+        return meta
