@@ -60,3 +60,8 @@ DELETE_OUTPUT_DIRECTORY = True  # the staging folder, see gongkai.atomic
 RELATIVE_URLS = False
 CACHE_CONTENT = False
 READERS = {"rst": None, "html": None, "htm": None}
+
+# Extra main-navigation entries (site paths in the default language).
+NAV_EXTRA = [
+    {"path": "directory/index.html", "label": {"zh": "服务网点", "en": "Service points"}},
+]

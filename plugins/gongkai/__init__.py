@@ -5,11 +5,14 @@ handler is small and named after the moment it runs at.
 """
 from __future__ import annotations
 
+import importlib
+import logging
 import os
+import sys
 
 from pelican import signals
 
-from . import atomic, build_state, checks, i18n
+from . import atomic, build_state, check, checks, i18n
 from .problems import ContentError
 from .reader import PortalMarkdownReader
 
@@ -38,9 +41,11 @@ def all_generators_finalized(generators):
     checks.check_documents(build_state.docs, settings["PATH"], settings["DEFAULT_LANG"], build_state.log)
     if build_state.log:
         error = ContentError(build_state.log.items)
+        print(error.report(), file=sys.stderr, flush=True)
         build_state.reset()
         atomic.discard(generators[0].output_path)
         raise error
+    check.stop_if_check_only(settings)
 
 
 def get_generators(pelican):
@@ -54,7 +59,23 @@ def finalized(pelican):
     atomic.swap(pelican)
 
 
+class _NoTracebackForContentErrors(logging.Filter):
+    """Content problems are the editor's to fix, not a crash: show them without a traceback."""
+
+    def filter(self, record):
+        if record.exc_info and isinstance(record.exc_info[1], ContentError):
+            record.exc_info = None
+        return True
+
+
+# Feature modules of the package; each has its own ``register()``.
+FEATURES: tuple[str, ...] = ()
+
+
 def register():
+    logging.getLogger("pelican").addFilter(_NoTracebackForContentErrors())
+    for name in FEATURES:
+        importlib.import_module(f"{__name__}.{name}").register()
     signals.initialized.connect(atomic.redirect)
     signals.readers_init.connect(readers_init)
     signals.get_generators.connect(get_generators)

@@ -31,11 +31,12 @@ class ContentError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(set(problems))
         count = len(self.problems)
-        lines = "\n".join(str(p) for p in self.problems)
-        super().__init__(
-            f"{count} content problem{'s' if count != 1 else ''}; "
-            f"nothing was written, the previous output is untouched:\n{lines}"
-        )
+        super().__init__(f"{count} content problem{'s' if count != 1 else ''} (listed above); "
+                         "nothing was written, the previous output is untouched")
+
+    def report(self) -> str:
+        """One ``path:line: field: message`` line per problem, for the editor."""
+        return "\n".join(str(p) for p in self.problems)
 
 
 @dataclass

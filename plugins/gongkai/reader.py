@@ -21,6 +21,12 @@ from .types import type_for_path
 from .yamlsource import YamlSyntaxError, load, split_front_matter
 
 
+def display_path(path: str) -> str:
+    """The path an editor would type: relative to the working folder when inside it."""
+    rel = os.path.relpath(path)
+    return (path if rel.startswith("..") else rel).replace(os.sep, "/")
+
+
 class PortalMarkdownReader(MarkdownReader):
     enabled = True
     file_extensions = ["md"]
@@ -36,20 +42,20 @@ class PortalMarkdownReader(MarkdownReader):
     def read(self, source_path):
         log = build_state.log
         rel = os.path.relpath(source_path, self.settings["PATH"]).replace(os.sep, "/")
-        shown = os.path.relpath(source_path).replace(os.sep, "/")
+        shown = display_path(source_path)
         ctype = type_for_path(rel)
         with open(source_path, encoding="utf-8", errors="strict") as fh:
             try:
                 text = fh.read()
             except UnicodeDecodeError as exc:
                 log.add(shown, 1, "", f"file is not UTF-8 ({exc.reason} at byte {exc.start})")
-                return "", {"title": rel, "date": SafeDatetime(1970, 1, 1)}
+                return "", self.placeholder_metadata(rel, ctype)
         try:
             yaml_text, yaml_line, body, body_line = split_front_matter(text)
             located = load(yaml_text or "", first_line=yaml_line)
         except YamlSyntaxError as exc:
             log.add(shown, exc.line, "", exc.message, code="yaml_syntax")
-            return "", {"title": rel, "date": SafeDatetime(1970, 1, 1)}
+            return "", self.placeholder_metadata(rel, ctype)
         where = Where(shown, located, log)
         for line, path in getattr(located, "duplicates", []):
             log.add(shown, line, ".".join(map(str, path)), "field given twice", code="duplicate_field")
@@ -57,7 +63,7 @@ class PortalMarkdownReader(MarkdownReader):
             log.add(shown, 1, "", "missing YAML front matter (a '---' fenced block at the top)", code="missing")
         if ctype is None:
             log.add(shown, 1, "", f"content files belong in one of the type folders, not '{rel}'")
-            return "", {"title": rel, "date": SafeDatetime(1970, 1, 1)}
+            return "", self.placeholder_metadata(rel, ctype)
         values = ctype.schema.validate(located.data, where)
         for line_offset, snippet in sanitize.dangerous_lines(body):
             log.add(shown, body_line + line_offset, "body",
@@ -69,6 +75,13 @@ class PortalMarkdownReader(MarkdownReader):
         html = sanitize.clean(self._md.convert(body)) if body.strip() else ""
         self._md.reset()
         return html, self.pelican_metadata(doc)
+
+    @staticmethod
+    def placeholder_metadata(rel: str, ctype) -> dict:
+        """Enough for Pelican to carry an unreadable file until the build stops."""
+        return {"title": rel, "slug": os.path.splitext(os.path.basename(rel))[0],
+                "date": SafeDatetime(1970, 1, 1), "type": ctype.name if ctype else "unknown",
+                "url_dir": ctype.url_dir if ctype else "unknown", "template": "page"}
 
     @staticmethod
     def pelican_metadata(doc: Doc) -> dict:
