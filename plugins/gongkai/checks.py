@@ -27,10 +27,12 @@ def check_documents(docs, content_path: str, default_lang: str, log) -> None:
         if doc.values.get("slug"):
             by_key[(doc.type, doc.values.get("lang") or default_lang, doc.values["slug"])].append(doc)
     for (ctype, lang, slug), group in by_key.items():
-        for dup in group[1:]:
-            _problem(log, dup, ("slug",), f"slug '{slug}' is already used by {group[0].source} "
-                                          f"({ctype}, {lang}); slugs must be unique per language",
-                     code="duplicate_slug")
+        if len(group) > 1:
+            for doc in group:
+                others = ", ".join(sorted(o.source for o in group if o is not doc))
+                _problem(log, doc, ("slug",), f"slug '{slug}' is already used by {others} "
+                                              f"({ctype}, {lang}); slugs must be unique per language",
+                         code="duplicate_slug")
         if lang != default_lang and (ctype, default_lang, slug) not in by_key:
             _problem(log, group[0], ("slug",),
                      f"translation has no {default_lang} original with slug '{slug}' in {ctype}",

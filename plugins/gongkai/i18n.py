@@ -16,12 +16,16 @@ from functools import lru_cache
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+import re
+
 from jinja2 import pass_context
+from markupsafe import Markup
 
 from .document import format_date
 from .schema import LANGS, Label
 
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
+HAN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 @lru_cache(maxsize=8)
@@ -80,6 +84,16 @@ def install(env, translations_dir: str) -> None:
         return value
 
     env.filters["l10n"] = localize
+
+    @pass_context
+    def mark_lang(ctx, value):
+        """Chinese data on an English page gets ``lang="zh-CN"`` (WCAG 3.1.2, language of parts)."""
+        text = "" if value is None else str(value)
+        if page_lang(ctx) != "zh" and HAN_RE.search(text):
+            return Markup('<span lang="zh-CN">%s</span>') % text
+        return text
+
+    env.filters["mark_lang"] = mark_lang
     env.filters["fmt_date"] = pass_context(
         lambda ctx, value: format_date(value, page_lang(ctx),
                                        with_time=bool(getattr(value, "hour", 0) or getattr(value, "minute", 0))))

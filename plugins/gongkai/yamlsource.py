@@ -61,7 +61,8 @@ def load(text: str, first_line: int = 1) -> Located:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + offset) if mark else first_line
-        raise YamlSyntaxError(line, f"YAML syntax error: {exc.problem or exc}") from None
+        context = f"{exc.context} (line {exc.context_mark.line + offset}): " if exc.context_mark else ""
+        raise YamlSyntaxError(line, f"YAML syntax error: {context}{exc.problem or exc}") from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(first_line, f"YAML syntax error: {exc}") from None
     lines: dict[Path, int] = {}
