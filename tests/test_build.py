@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 SEED_TITLES = {
     "000": ("news/hubei-delegation-visits-guangdong.html", "湖北人口计生代表团来粤考察交流"),
     "001": ("policy/jiangxi-migrant-family-planning-conference.html", "开创我省流动人口计划生育工作新局面"),
-    "002": ("news/yixiu-population-work-conference-2012.html", "宜秀区召开2012年全区人口和计划生育工作会议"),
+    "002": ("news/yixiu-population-work-conference-2012.html", "宜秀区召开2012年人口和计划生育工作会议"),
     "003-1": ("agreements/shuang-chengxin-shuang-chengnuo.html", "人口计生“双诚信双承诺”协议书"),
     "003-2": ("policy/taiping-2012-work-plan.html", "太平乡2012年人口计生工作计划"),
     "003-3": ("policy/liangfeng-population-work-opinions-2011.html", "关于进一步抓好人口和计划生育工作的实施意见"),
