@@ -1,0 +1,134 @@
+"""``make bench``: the portal against plain Pelican on the same pages, in one run.
+
+Builds (a) plain Pelican with its default theme and (b) the full portal, cold;
+then the portal warm with no change, after editing one article and after adding
+one.  Prints medians of the runs, ratios to plain Pelican, peak memory and
+output file counts, then the feature benchmarks that exist under bench/.
+Timings are printed, never asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+
+PLAIN_CONF = """\
+PATH = {content!r}
+SITENAME = "plain"
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh"
+ARTICLE_PATHS = ["news", "policy", "agreements"]
+PAGE_PATHS = ["pages"]
+READERS = {{"rst": None, "html": None, "htm": None}}
+"""
+
+FEATURE_BENCHES = ("search_bench.py", "import_bench.py", "page_weight.py")
+
+
+def timed(cmd, cwd=ROOT) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MB) of one child process."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        log.seek(0)
+        stderr = log.read().decode("utf-8", "replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"build failed: {' '.join(map(str, cmd))}\n{stderr[-3000:]}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def count_files(folder: Path) -> int:
+    return sum(1 for p in folder.rglob("*") if p.is_file())
+
+
+def median_run(label, cmd, runs, before=None):
+    times, peak = [], 0
+    for _ in range(runs):
+        if before:
+            before()
+        seconds, rss = timed(cmd)
+        times.append(seconds)
+        peak = max(peak, rss)
+    med = statistics.median(times)
+    print(f"  {label:<34} {med:7.2f} s  (runs: {', '.join(f'{t:.2f}' for t in times)})  peak {peak} MB")
+    return med, peak
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=5000, help="zh news articles (default 5000)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+    tmp = Path(tempfile.mkdtemp(prefix="gongkai-bench-"))
+    try:
+        content = corpus.generate(tmp, args.n)
+        md_files = sum(1 for _ in content.rglob("*.md"))
+        print(f"corpus: {md_files} Markdown files (N={args.n}), "
+              f"{sum(1 for _ in content.glob('directory/*.yaml'))} directory files in {tmp}")
+        (tmp / "plainconf.py").write_text(PLAIN_CONF.format(content=str(content)), encoding="utf-8")
+        plain_out, portal_out = tmp / "plain", tmp / "portal"
+        pelican = [sys.executable, "-m", "pelican"]
+        plain_cmd = pelican + [str(content), "-o", str(plain_out), "-s", str(tmp / "plainconf.py"),
+                               "--delete-output-directory"]
+        portal_cmd = pelican + [str(content), "-o", str(portal_out), "-s", str(ROOT / "pelicanconf.py")]
+
+        def cold():
+            shutil.rmtree(portal_out, ignore_errors=True)
+            shutil.rmtree(ROOT / "cache", ignore_errors=True)
+
+        print("builds (median of runs):")
+        plain, plain_peak = median_run("plain Pelican, cold", plain_cmd, args.runs,
+                                       before=lambda: shutil.rmtree(plain_out, ignore_errors=True))
+        portal, portal_peak = median_run("portal, cold", portal_cmd, args.runs, before=cold)
+        warm, _ = median_run("portal, warm (no change)", portal_cmd, args.runs)
+        article = content / "news" / "news-00001.md"
+        original = article.read_text(encoding="utf-8")
+        counter = iter(range(10 ** 6))
+
+        def edit():
+            article.write_text(original + f"\n\n编辑后的段落{next(counter)}。\n", encoding="utf-8")
+
+        edited, _ = median_run("portal, after editing one article", portal_cmd, args.runs, before=edit)
+
+        def add():
+            i = next(counter)
+            (content / "news" / f"added-{i}.md").write_text(
+                f"---\ntitle: 新增文章{i}\nslug: added-{i}\ndate: 2026-01-01\n---\n新增正文。\n", encoding="utf-8")
+
+        added, _ = median_run("portal, after adding one article", portal_cmd, args.runs, before=add)
+        print("ratios:")
+        print(f"  portal cold / plain cold           {portal / plain:5.2f}×  (target ≤ 1.0)")
+        print(f"  portal warm / portal cold          {warm / portal:5.2f}×")
+        print(f"  one-article edit / portal cold     {edited / portal:5.2f}×  (target ≤ 0.2)")
+        print(f"  one-article add / portal cold      {added / portal:5.2f}×")
+        print(f"peak memory: plain {plain_peak} MB, portal {portal_peak} MB (target ≤ 1024 MB)")
+        print(f"output files: plain {count_files(plain_out)}, portal {count_files(portal_out)}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+    for name in FEATURE_BENCHES:
+        script = HERE / name
+        if script.exists():
+            print(f"\n== {name}")
+            sys.stdout.flush()
+            subprocess.run([sys.executable, str(script)], cwd=ROOT, check=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
