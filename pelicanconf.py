@@ -58,7 +58,13 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [
 
 DELETE_OUTPUT_DIRECTORY = True  # the staging folder, see gongkai.atomic
 RELATIVE_URLS = False
-CACHE_CONTENT = False
+# Incremental builds (gongkai.incremental): Pelican's reader cache, kept in
+# <output>.cache, keyed by content hashes.
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"
+CHECK_MODIFIED_METHOD = "md5"
+GZIP_CACHE = False
 READERS = {"rst": None, "html": None, "htm": None}
 
 # Extra main-navigation entries (site paths in the default language).

@@ -12,7 +12,7 @@ import sys
 
 from pelican import signals
 
-from . import atomic, build_state, check, checks, i18n
+from . import atomic, build_state, check, checks, i18n, incremental
 from .problems import ContentError
 from .reader import PortalMarkdownReader
 
@@ -30,9 +30,14 @@ def generator_init(generator):
 
 
 def content_generator_finalized(generator):
-    """Keep every article/page of every language for the portal's own pages."""
+    """Keep every article/page of every language, and the problems found in their files."""
     for name in ("articles", "pages", "translations", "hidden_pages", "hidden_translations"):
-        build_state.contents.extend(getattr(generator, name, []) or [])
+        for item in getattr(generator, name, []) or []:
+            build_state.contents.append(item)
+            doc = getattr(item, "doc", None)
+            if doc is not None:
+                build_state.docs.append(doc)
+                build_state.log.extend(doc.problems)
 
 
 def all_generators_finalized(generators):
@@ -48,13 +53,20 @@ def all_generators_finalized(generators):
     check.stop_if_check_only(settings)
 
 
+def initialized(pelican):
+    atomic.redirect(pelican)
+    incremental.initialized(pelican)
+
+
 def get_generators(pelican):
     build_state.reset()
+    incremental.prefill_reader_cache(pelican.settings)
     from .portal import PortalGenerator
     return [PortalGenerator]
 
 
 def finalized(pelican):
+    incremental.finalized(pelican)
     build_state.reset()
     atomic.swap(pelican)
 
@@ -69,14 +81,15 @@ class _NoTracebackForContentErrors(logging.Filter):
 
 
 # Feature modules of the package; each has its own ``register()``.
-FEATURES: tuple[str, ...] = ()
+FEATURES: tuple[str, ...] = ("directory", "agreements")
 
 
 def register():
     logging.getLogger("pelican").addFilter(_NoTracebackForContentErrors())
     for name in FEATURES:
         importlib.import_module(f"{__name__}.{name}").register()
-    signals.initialized.connect(atomic.redirect)
+    signals.initialized.connect(initialized)
+    signals.get_writer.connect(incremental.get_writer)
     signals.readers_init.connect(readers_init)
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(generator_init)

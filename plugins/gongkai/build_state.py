@@ -14,6 +14,7 @@ def reset() -> None:
     docs.clear()
 
 contents: list = []  # Pelican Article/Page objects of this run, all languages
+writer = None  # the run's gongkai.incremental.IncrementalWriter
 
 
 def reset_all() -> None:

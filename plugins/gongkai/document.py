@@ -13,17 +13,38 @@ from .schema import Field, Label, Schema
 
 
 class Doc:
+    """One content file: its type, typed values, body and the problems found in it."""
+
     def __init__(self, ctype, values: dict, source: str, body_line: int = 1):
         self.ctype = ctype
-        self.schema: Schema = ctype.schema
         self.values = values
         self.source = source
         self.body_line = body_line
+        self.body = ""
+        self.located = None
+        self.digest = ""
+        self.problems: list = []
+
+    @property
+    def schema(self) -> Schema:
+        return self.ctype.schema
+
+    def __getstate__(self):
+        """Pickled by type name: schemas hold functions, and Pelican's reader cache pickles docs."""
+        state = dict(self.__dict__)
+        state["ctype"] = self.ctype.name if self.ctype else None
+        return state
+
+    def __setstate__(self, state):
+        from .types import BY_NAME
+
+        state["ctype"] = BY_NAME.get(state["ctype"])
+        self.__dict__.update(state)
 
     def __getattr__(self, name):
         values = self.__dict__.get("values")
         if values is None or name not in values:
-            raise AttributeError(f"{self.__dict__.get('ctype') and self.ctype.name} has no field {name!r}")
+            raise AttributeError(f"{self.__dict__.get('ctype') and self.type} has no field {name!r}")
         return values[name]
 
     def __getitem__(self, name):
@@ -31,7 +52,7 @@ class Doc:
 
     @property
     def type(self) -> str:
-        return self.ctype.name
+        return self.ctype.name if self.ctype else "unknown"
 
     def label(self, name: str, lang: str) -> str:
         return self.schema.field(name).label[lang]

@@ -17,7 +17,7 @@ class Problem:
     field: str
     message: str
     code: str = "invalid"
-    input: object = None
+    input: object = field(default=None, compare=False)  # the raw value; a mapping is not hashable
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}: {self.field or '-'}: {self.message}"
@@ -41,7 +41,7 @@ class ContentError(Exception):
 
 @dataclass
 class ProblemLog:
-    """Collects problems across one build run."""
+    """Collects problems: of one file, or of a whole build run."""
 
     items: list[Problem] = field(default_factory=list)
 

@@ -8,14 +8,16 @@ problems at once before anything is written.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 
 from markdown import Markdown
 from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime
 
-from . import build_state, sanitize
+from . import sanitize
 from .document import Doc
+from .problems import ProblemLog
 from .schema import Where
 from .types import type_for_path
 from .yamlsource import YamlSyntaxError, load, split_front_matter
@@ -40,48 +42,47 @@ class PortalMarkdownReader(MarkdownReader):
         self._md = Markdown(**config)
 
     def read(self, source_path):
-        log = build_state.log
+        """(html, metadata); problems travel with the Doc so a cached read reports them again."""
         rel = os.path.relpath(source_path, self.settings["PATH"]).replace(os.sep, "/")
-        shown = display_path(source_path)
         ctype = type_for_path(rel)
-        with open(source_path, encoding="utf-8", errors="strict") as fh:
-            try:
-                text = fh.read()
-            except UnicodeDecodeError as exc:
-                log.add(shown, 1, "", f"file is not UTF-8 ({exc.reason} at byte {exc.start})")
-                return "", self.placeholder_metadata(rel, ctype)
+        with open(source_path, "rb") as fh:
+            raw = fh.read()
+        doc = Doc(ctype, {}, display_path(source_path))
+        doc.digest = hashlib.sha256(raw).hexdigest()
+        log = ProblemLog(doc.problems)
         try:
+            text = raw.decode("utf-8")
             yaml_text, yaml_line, body, body_line = split_front_matter(text)
             located = load(yaml_text or "", first_line=yaml_line)
+        except UnicodeDecodeError as exc:
+            log.add(doc.source, 1, "", f"file is not UTF-8 ({exc.reason} at byte {exc.start})", code="encoding")
+            return "", self.placeholder_metadata(rel, doc)
         except YamlSyntaxError as exc:
-            log.add(shown, exc.line, "", exc.message, code="yaml_syntax")
-            return "", self.placeholder_metadata(rel, ctype)
-        where = Where(shown, located, log)
-        for line, path in getattr(located, "duplicates", []):
-            log.add(shown, line, ".".join(map(str, path)), "field given twice", code="duplicate_field")
+            log.add(doc.source, exc.line, "", exc.message, code="yaml_syntax")
+            return "", self.placeholder_metadata(rel, doc)
+        doc.located, doc.body, doc.body_line = located, body, body_line
+        for line, path in located.duplicates:
+            log.add(doc.source, line, ".".join(map(str, path)), "field given twice", code="duplicate_field")
         if yaml_text is None:
-            log.add(shown, 1, "", "missing YAML front matter (a '---' fenced block at the top)", code="missing")
+            log.add(doc.source, 1, "", "missing YAML front matter (a '---' fenced block at the top)",
+                    code="missing")
         if ctype is None:
-            log.add(shown, 1, "", f"content files belong in one of the type folders, not '{rel}'")
-            return "", self.placeholder_metadata(rel, ctype)
-        values = ctype.schema.validate(located.data, where)
+            log.add(doc.source, 1, "", f"content files belong in one of the type folders, not '{rel}'")
+            return "", self.placeholder_metadata(rel, doc)
+        doc.values = ctype.schema.validate(located.data, Where(doc.source, located, log))
         for line_offset, snippet in sanitize.dangerous_lines(body):
-            log.add(shown, body_line + line_offset, "body",
+            log.add(doc.source, body_line + line_offset, "body",
                     f"raw HTML '{snippet}' can run script and is not allowed in content", code="unsafe_html")
-        doc = Doc(ctype, values, shown, body_line)
-        doc.located = located
-        doc.body = body
-        build_state.docs.append(doc)
         html = sanitize.clean(self._md.convert(body)) if body.strip() else ""
         self._md.reset()
         return html, self.pelican_metadata(doc)
 
     @staticmethod
-    def placeholder_metadata(rel: str, ctype) -> dict:
+    def placeholder_metadata(rel: str, doc: Doc) -> dict:
         """Enough for Pelican to carry an unreadable file until the build stops."""
         return {"title": rel, "slug": os.path.splitext(os.path.basename(rel))[0],
-                "date": SafeDatetime(1970, 1, 1), "type": ctype.name if ctype else "unknown",
-                "url_dir": ctype.url_dir if ctype else "unknown", "template": "page"}
+                "date": SafeDatetime(1970, 1, 1), "type": doc.type, "template": "page",
+                "url_dir": doc.ctype.url_dir if doc.ctype else "unknown", "doc": doc}
 
     @staticmethod
     def pelican_metadata(doc: Doc) -> dict:

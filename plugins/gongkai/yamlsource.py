@@ -22,10 +22,11 @@ class YamlSyntaxError(ValueError):
 class Located:
     """A parsed document plus the line of every value, keyed by its path."""
 
-    def __init__(self, data, lines: dict[Path, int], first_line: int):
+    def __init__(self, data, lines: dict[Path, int], first_line: int, duplicates=()):
         self.data = data
         self.lines = lines
         self.first_line = first_line
+        self.duplicates = list(duplicates)  # (line, path) of keys given twice
 
     def line(self, path: Path = ()) -> int:
         """Line of *path*, or of its nearest located ancestor."""
@@ -68,9 +69,7 @@ def load(text: str, first_line: int = 1) -> Located:
     lines: dict[Path, int] = {}
     dups: list = []
     data = {} if node is None else _walk(node, (), lines, offset, dups)
-    located = Located(data, lines, first_line)
-    located.duplicates = dups
-    return located
+    return Located(data, lines, first_line, dups)
 
 
 def split_front_matter(text: str) -> tuple[str | None, int, str, int]:

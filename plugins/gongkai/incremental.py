@@ -1,0 +1,244 @@
+"""Rebuild only what changed, and use both cores for what must be done.
+
+* Reading: Pelican's own reader cache (CACHE_CONTENT, reader layer, md5
+  stamps) keeps each file's parsed, validated ``Doc``.  Files not in the cache
+  are read beforehand by a pool of worker processes, one per core, which fill
+  that same cache, so Pelican's generators then find every file already read.
+* Rendering: every article and page write goes through :class:`IncrementalWriter`.
+  Its output is keyed by a fingerprint of everything the page shows (the file,
+  its translations and referenced documents, templates, code and settings); a
+  page whose key is unchanged is hard-linked from the previous output instead of
+  being rendered.  The rest is rendered at the end by forked workers.
+* The caches live beside the output (``<output>.cache``) and are dropped
+  whenever the portal's code, theme or settings change.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import shutil
+import sys
+import traceback
+
+from pelican.cache import FileStampDataCacher
+from pelican.readers import _filter_discardable_metadata
+from pelican.writers import Writer
+
+from . import build_state
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+VOLATILE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PATH", "PORTAL_LIVE_OUTPUT_PATH", "PORTAL_BUILD_DIGEST",
+                     "PORTAL_CHECK_ONLY"}
+READER_CACHES = (("ArticlesGenerator-Readers", "ARTICLE_PATHS"), ("PagesGenerator-Readers", "PAGE_PATHS"))
+PARALLEL_MIN = 64  # below this many files, workers cost more than they save
+
+
+def workers() -> int:
+    return max(1, min(len(os.sched_getaffinity(0)), 4))
+
+
+def _digest_tree(h, folder: str) -> None:
+    for base, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            path = os.path.join(base, name)
+            h.update(os.path.relpath(path, folder).encode())
+            with open(path, "rb") as fh:
+                h.update(hashlib.sha256(fh.read()).digest())
+
+
+def build_digest(settings) -> str:
+    """What every cached page depends on besides its own content."""
+    h = hashlib.sha256()
+    _digest_tree(h, os.path.join(ROOT, "plugins", "gongkai"))
+    _digest_tree(h, settings["THEME"])
+    stable = {k: v for k, v in settings.items() if k not in VOLATILE_SETTINGS}
+    h.update(json.dumps(stable, sort_keys=True, default=lambda o: type(o).__name__).encode())
+    return h.hexdigest()
+
+
+def initialized(pelican) -> None:
+    """Put the caches beside the live output; drop them if code or settings changed."""
+    settings = pelican.settings
+    live = getattr(pelican, "final_output_path", pelican.output_path)
+    cache = live + ".cache"
+    settings["CACHE_PATH"] = cache
+    settings["PORTAL_LIVE_OUTPUT_PATH"] = live
+    digest = settings["PORTAL_BUILD_DIGEST"] = build_digest(settings)
+    stamp = os.path.join(cache, "build-digest")
+    try:
+        with open(stamp, encoding="ascii") as fh:
+            same = fh.read() == digest
+    except OSError:
+        same = False
+    if not same:
+        shutil.rmtree(cache, ignore_errors=True)
+        os.makedirs(cache, exist_ok=True)
+        with open(stamp, "w", encoding="ascii") as fh:
+            fh.write(digest)
+
+
+# -- reading ---------------------------------------------------------------
+
+_worker_reader = None
+
+
+def _init_reader(settings):
+    global _worker_reader
+    logging.disable(logging.CRITICAL)
+    from .reader import PortalMarkdownReader
+
+    _worker_reader = PortalMarkdownReader(settings)
+
+
+def _read(path):
+    content, metadata = _worker_reader.read(path)
+    return path, (content, _filter_discardable_metadata(metadata))
+
+
+def _content_files(settings, folders_key) -> list[str]:
+    out = []
+    for folder in settings[folders_key]:
+        top = os.path.join(settings["PATH"], folder)
+        for base, dirs, files in os.walk(top):
+            dirs.sort()
+            out.extend(os.path.abspath(os.path.join(base, f)) for f in sorted(files) if f.endswith(".md"))
+    return out
+
+
+def prefill_reader_cache(settings) -> None:
+    """Read the files Pelican's cache lacks in parallel, into that cache."""
+    if not settings.get("CACHE_CONTENT") or workers() < 2:
+        return
+    for cache_name, folders_key in READER_CACHES:
+        cacher = FileStampDataCacher(settings, cache_name, True, True)
+        stale = [p for p in _content_files(settings, folders_key) if cacher.get_cached_data(p, None) is None]
+        if len(stale) < PARALLEL_MIN:
+            continue
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(workers(), initializer=_init_reader, initargs=(settings,)) as pool:
+            for path, data in pool.imap_unordered(_read, stale, chunksize=32):
+                cacher.cache_data(path, data)
+        cacher.save_cache()
+
+
+# -- rendering -------------------------------------------------------------
+
+def _fingerprint(item, template_name: str, settings) -> str:
+    """Everything an article or page shows: itself, its translations and the documents it names."""
+    h = hashlib.sha256(settings["PORTAL_BUILD_DIGEST"].encode())
+    doc = item.doc
+    h.update(f"{template_name}|{item.url}|{item.lang}|{doc.digest}".encode())
+    for other in sorted(getattr(item, "translations", []), key=lambda t: t.url):
+        h.update(f"|t:{other.lang}:{other.url}:{other.doc.digest}".encode())
+    for ref in _referenced_slugs(doc):
+        for other in build_state.docs:
+            if other.type == ref[0] and other.values.get("slug") == ref[1]:
+                h.update(f"|r:{other.source}:{other.digest}".encode())
+    return h.hexdigest()
+
+
+def _referenced_slugs(doc):
+    if doc.ctype is None:
+        return []
+    out = []
+    for f in doc.schema.fields:
+        value = doc.values.get(f.name)
+        target = f.ref or (f.item.ref if f.item is not None else None)
+        if value and target and target not in ("image", "file"):
+            out.extend((target, v) for v in (value if isinstance(value, list) else [value]))
+    return out
+
+
+class IncrementalWriter(Writer):
+    """Pelican's writer, reusing unchanged article/page output and rendering the rest in parallel."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.live = settings.get("PORTAL_LIVE_OUTPUT_PATH")
+        self.index_path = os.path.join(settings["CACHE_PATH"], "rendered.json")
+        try:
+            with open(self.index_path, encoding="utf-8") as fh:
+                self.previous = json.load(fh)
+        except (OSError, ValueError):
+            self.previous = {}
+        self.current: dict[str, str] = {}
+        self.jobs: list = []
+        self.reused = 0
+        build_state.writer = self
+
+    def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
+                   override_output=False, url=None, **kwargs):
+        item = kwargs.get("article", kwargs.get("page"))
+        if paginated or getattr(item, "doc", None) is None or not self.live:
+            return super().write_file(name, template, context, relative_urls, paginated, template_name,
+                                      override_output, url, **kwargs)
+        key = _fingerprint(item, template.name, self.settings)
+        self.current[name] = key
+        if self.previous.get(name) == key and self._reuse(name):
+            return None
+        self.jobs.append((name, template, context.copy(), relative_urls, template_name, override_output, url,
+                          kwargs))
+        return None
+
+    def _reuse(self, name) -> bool:
+        source = os.path.join(self.live, name)
+        target = os.path.join(self.output_path, name)
+        if not os.path.isfile(source):
+            return False
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+        self.reused += 1
+        return True
+
+    def _render(self, jobs) -> None:
+        for name, template, context, relative_urls, template_name, override_output, url, kwargs in jobs:
+            Writer.write_file(self, name, template, context, relative_urls, None, template_name,
+                              override_output, url, **kwargs)
+
+    def flush(self) -> None:
+        """Render the queued pages (forked workers share the parsed templates) and save the index."""
+        jobs, self.jobs = self.jobs, []
+        print(f"Articles and pages: {len(jobs)} rendered, {self.reused} unchanged and reused", flush=True)
+        n = workers() if len(jobs) >= PARALLEL_MIN else 1
+        if n == 1:
+            self._render(jobs)
+        else:
+            pids = []
+            for i in range(n):
+                pid = os.fork()
+                if pid == 0:
+                    code = 0
+                    try:
+                        logging.disable(logging.CRITICAL)
+                        self._render(jobs[i::n])
+                    except BaseException:  # the child reports any failure through its exit status
+                        traceback.print_exc()
+                        code = 1
+                    finally:
+                        sys.stdout.flush()
+                        sys.stderr.flush()
+                        os._exit(code)
+                pids.append(pid)
+            failed = [pid for pid in pids if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
+            if failed:
+                raise RuntimeError(f"{len(failed)} rendering worker(s) failed; see the traceback above")
+        with open(self.index_path, "w", encoding="utf-8") as fh:
+            json.dump(self.current, fh, sort_keys=True)
+
+
+def get_writer(pelican):
+    return IncrementalWriter
+
+
+def finalized(pelican) -> None:
+    writer = getattr(build_state, "writer", None)
+    if writer is not None:
+        writer.flush()
+        build_state.writer = None
