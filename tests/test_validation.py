@@ -125,3 +125,11 @@ def test_unknown_portal_setting_is_an_error(tmp_path):
     result = build(ROOT / "content", tmp_path / "out", extra={"PORTAL": '{"site_nam": {"zh": "x", "en": "y"}}'})
     assert result.returncode != 0
     assert "did you mean 'site_name'" in result.stdout + result.stderr
+
+
+def test_a_file_that_cannot_be_read_is_an_error_not_a_gap(tmp_path):
+    content = copy_content(tmp_path)
+    (content / "news/dangling.md").symlink_to(tmp_path / "nowhere.md")
+    result = build(content, tmp_path / "out")
+    assert result.returncode != 0
+    assert "news/dangling.md:1: -: this file could not be processed" in result.stderr

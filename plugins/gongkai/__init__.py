@@ -44,6 +44,7 @@ def all_generators_finalized(generators):
     """Cross-file checks; stop before anything is written if any problem was found."""
     settings = generators[0].settings
     checks.check_documents(build_state.docs, settings["PATH"], settings["DEFAULT_LANG"], build_state.log)
+    checks.check_nothing_dropped(settings, build_state.docs, build_state.log)
     if build_state.log:
         error = ContentError(build_state.log.items)
         print(error.report(), file=sys.stderr, flush=True)
@@ -60,7 +61,7 @@ def initialized(pelican):
 
 def get_generators(pelican):
     build_state.reset()
-    incremental.prefill_reader_cache(pelican.settings)
+    incremental.run_started(pelican.settings)
     from .portal import PortalGenerator
     return [PortalGenerator]
 

@@ -13,6 +13,27 @@ from .schema import field_path
 from .types import agreement, policy
 
 
+def content_files(settings, folders_key) -> list[str]:
+    """Absolute paths of the Markdown files under the folders a setting names, sorted."""
+    out = []
+    for folder in settings[folders_key]:
+        top = os.path.join(settings["PATH"], folder)
+        for base, dirs, files in os.walk(top):
+            dirs.sort()
+            out.extend(os.path.abspath(os.path.join(base, f)) for f in sorted(files) if f.endswith(".md"))
+    return out
+
+
+def check_nothing_dropped(settings, docs, log) -> None:
+    """Every Markdown file became a page: a file Pelican could not process is an error, not a gap."""
+    read = {os.path.abspath(doc.source) for doc in docs}
+    for key in ("ARTICLE_PATHS", "PAGE_PATHS"):
+        for path in content_files(settings, key):
+            if path not in read:
+                log.add(os.path.relpath(path), 1, "", "this file could not be processed (see the error above)",
+                        code="unreadable")
+
+
 def _where(doc, path):
     return doc.located.line(path) if getattr(doc, "located", None) else 1
 

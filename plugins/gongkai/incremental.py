@@ -28,6 +28,7 @@ from pelican.readers import _filter_discardable_metadata
 from pelican.writers import Writer
 
 from . import build_state
+from .checks import content_files
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VOLATILE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PATH", "PORTAL_LIVE_OUTPUT_PATH", "PORTAL_BUILD_DIGEST",
@@ -61,12 +62,15 @@ def build_digest(settings) -> str:
 
 
 def initialized(pelican) -> None:
-    """Put the caches beside the live output; drop them if code or settings changed."""
-    settings = pelican.settings
+    """Put the caches beside the live output."""
     live = getattr(pelican, "final_output_path", pelican.output_path)
-    cache = live + ".cache"
-    settings["CACHE_PATH"] = cache
-    settings["PORTAL_LIVE_OUTPUT_PATH"] = live
+    pelican.settings["CACHE_PATH"] = live + ".cache"
+    pelican.settings["PORTAL_LIVE_OUTPUT_PATH"] = live
+
+
+def run_started(settings) -> None:
+    """At each run (also under autoreload): drop the caches if code, theme or settings changed."""
+    cache = settings["CACHE_PATH"]
     digest = settings["PORTAL_BUILD_DIGEST"] = build_digest(settings)
     stamp = os.path.join(cache, "build-digest")
     try:
@@ -79,6 +83,7 @@ def initialized(pelican) -> None:
         os.makedirs(cache, exist_ok=True)
         with open(stamp, "w", encoding="ascii") as fh:
             fh.write(digest)
+    prefill_reader_cache(settings)
 
 
 # -- reading ---------------------------------------------------------------
@@ -99,23 +104,13 @@ def _read(path):
     return path, (content, _filter_discardable_metadata(metadata))
 
 
-def _content_files(settings, folders_key) -> list[str]:
-    out = []
-    for folder in settings[folders_key]:
-        top = os.path.join(settings["PATH"], folder)
-        for base, dirs, files in os.walk(top):
-            dirs.sort()
-            out.extend(os.path.abspath(os.path.join(base, f)) for f in sorted(files) if f.endswith(".md"))
-    return out
-
-
 def prefill_reader_cache(settings) -> None:
     """Read the files Pelican's cache lacks in parallel, into that cache."""
     if not settings.get("CACHE_CONTENT") or workers() < 2:
         return
     for cache_name, folders_key in READER_CACHES:
         cacher = FileStampDataCacher(settings, cache_name, True, True)
-        stale = [p for p in _content_files(settings, folders_key) if cacher.get_cached_data(p, None) is None]
+        stale = [p for p in content_files(settings, folders_key) if cacher.get_cached_data(p, None) is None]
         if len(stale) < PARALLEL_MIN:
             continue
         ctx = multiprocessing.get_context("fork")
