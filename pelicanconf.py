@@ -54,7 +54,8 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": ["jinja2.ext.i18n"]}
+# Autoescape everywhere: titles and YAML values are data; bodies are sanitised HTML marked safe.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True, "extensions": ["jinja2.ext.i18n"]}
 
 DELETE_OUTPUT_DIRECTORY = True  # the staging folder, see gongkai.atomic
 RELATIVE_URLS = False
@@ -71,3 +72,28 @@ READERS = {"rst": None, "html": None, "htm": None}
 NAV_EXTRA = [
     {"path": "directory/index.html", "label": {"zh": "服务网点", "en": "Service points"}},
 ]
+
+# HTTP security headers: the one definition behind every page's <meta> CSP and
+# referrer policy and the server files the build writes (gongkai.headers):
+# nginx-security-headers.conf (add_header lines) and _headers (Netlify and the like).
+# No 'unsafe-inline' anywhere: pages carry no inline script, handler or style attribute.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": "'self' data:",
+        "font-src": "'self'",
+        "connect-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    },
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    # Geolocation stays allowed for the portal itself ("service points near me").
+    "Permissions-Policy": "geolocation=(self), camera=(), microphone=(), payment=(), usb=()",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}

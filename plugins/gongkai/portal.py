@@ -93,11 +93,17 @@ class PortalGenerator(Generator):
         def page_path(n):
             return f"{ctype.url_dir}/index.html" if n == 1 else f"{ctype.url_dir}/page/{n}.html"
 
+        template = self._list_template(ctype)
         for n, chunk in enumerate(chunks, start=1):
-            self._write(writer, page_path(n), "list", lang, ctype=ctype, items=chunk, page_number=n,
+            self._write(writer, page_path(n), template, lang, ctype=ctype, items=chunk, page_number=n,
                         page_count=len(chunks), total=len(items),
                         prev_path=localized_path(page_path(n - 1), lang) if n > 1 else None,
                         next_path=localized_path(page_path(n + 1), lang) if n < len(chunks) else None)
+
+    def _list_template(self, ctype) -> str:
+        """A type's own list template, ``<url_dir>_index.html``, when the theme has one; else ``list.html``."""
+        name = f"{ctype.url_dir}_index"
+        return name if f"{name}.html" in self.env.list_templates() else "list"
 
     def _write_feed(self, writer, items, lang, name, title):
         site = self.portal_settings.site_name[lang]

@@ -87,8 +87,10 @@ def _check_geo(value: dict) -> str | None:
 
 
 GEO_SCHEMA = Schema("geo", L("坐标", "Coordinates"), (
-    Field("lat", "float", L("纬度", "Latitude"), required=True),
-    Field("lon", "float", L("经度", "Longitude"), required=True),
+    Field("lat", "float", L("纬度", "Latitude"), required=True,
+          help=L("WGS 84 十进制度数，北纬为正", "WGS 84 decimal degrees, north positive")),
+    Field("lon", "float", L("经度", "Longitude"), required=True,
+          help=L("WGS 84 十进制度数，东经为正", "WGS 84 decimal degrees, east positive")),
 ))
 
 POINT_SCHEMA = Schema("service point", L("服务网点", "Service point"), (
@@ -97,13 +99,23 @@ POINT_SCHEMA = Schema("service point", L("服务网点", "Service point"), (
     Field("kind", "enum", L("类型", "Kind"), required=True, vocabulary=KINDS),
     Field("district", "localized", L("街道/区县", "District")),
     Field("address", "localized", L("地址", "Address"), required=True, indexed=True),
-    Field("phone", "str", L("电话", "Phone"), required=True, check=_check_phone),
-    Field("hours", "str", L("开放时间", "Opening hours"), required=True, check=_check_hours),
+    Field("phone", "str", L("电话", "Phone"), required=True, check=_check_phone,
+          help=L("区号-号码、手机号或服务热线，如 0595-85612345、12356",
+                 "Area code and number, a mobile number or a hotline, e.g. 0595-85612345, 12356")),
+    Field("hours", "str", L("开放时间", "Opening hours"), required=True, check=_check_hours,
+          help=L("北京时间的固定开放时间，如 Mo-Fr 08:30-12:00,14:30-17:30; Sa 09:00-12:00"
+                 "（Mo…Su 为周一至周日，多条规则以分号分隔）；不含节假日和临时调整",
+                 "Regular hours in Beijing time, e.g. Mo-Fr 08:30-12:00,14:30-17:30; Sa 09:00-12:00 "
+                 "(Mo…Su are Monday to Sunday, rules separated by ';'); public holidays and temporary "
+                 "changes are not included")),
     Field("services", "list", L("服务项目", "Services"), required=True, default=list,
           item=Field("service", "enum", L("服务项目", "Service"), vocabulary=SERVICES)),
     Field("geo", "object", L("坐标", "Coordinates"), schema=GEO_SCHEMA, check=_check_geo),
-    Field("updated", "date", L("更新日期", "Last updated"), required=True),
-    Field("sample", "bool", L("示例数据", "Sample data"), default=False),
+    Field("updated", "date", L("更新日期", "Last updated"), required=True,
+          help=L("这条信息最近一次核实的日期", "When this entry was last checked")),
+    Field("sample", "bool", L("示例数据", "Sample data"), default=False,
+          help=L("true 表示地址、电话等为演示用的示例数据，并非真实信息",
+                 "true: details such as the address and phone are made up for demonstration, not real")),
 ))
 
 REGION_SCHEMA = Schema("region", L("地区", "Region"), (
