@@ -21,7 +21,7 @@ class ImportOptions:
 
     sources: tuple[Path, ...]
     out: Path
-    report: Path | None = None
+    report: Path | None = None  # where the command line writes the JSON report
     dry_run: bool = False
     base_url: str | None = None
     force: bool = False
@@ -55,13 +55,10 @@ class Rejection:
 class PageFile:
     """One input page: where it is, the SRC root it was found under, and how to show it."""
 
-    path: Path  # resolved file
+    path: Path  # absolute path of the file
     root: Path  # resolved SRC folder (the file's folder when SRC is a file)
-    shown: str  # SRC as given joined with the relative path, POSIX
-
-    @property
-    def rel(self) -> str:
-        return self.path.relative_to(self.root).as_posix()
+    rel: str  # path relative to root, POSIX
+    shown: str  # SRC as given joined with rel
 
 
 @dataclass(frozen=True, slots=True)
