@@ -1,4 +1,6 @@
 """Settings for the sample portal (development: relative to http://127.0.0.1:8000)."""
+import os
+import sys
 
 SITENAME = "人口和计划生育公共服务网"
 SITEURL = ""
@@ -8,8 +10,12 @@ TIMEZONE = "Asia/Shanghai"
 DEFAULT_LANG = "zh"
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 
-PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["gongkai"]
+# The portal plugin is imported here, not named: Pelican only logs a plugin that
+# fails to load and builds a broken site anyway; an import error here stops it.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "plugins"))
+import gongkai  # noqa: E402
+
+PLUGINS = [gongkai]
 
 # The portal's own settings, checked by gongkai.settings.PortalSettings.
 PORTAL = {

@@ -82,13 +82,18 @@ class _NoTracebackForContentErrors(logging.Filter):
 
 
 # Feature modules of the package; each has its own ``register()``.
-FEATURES: tuple[str, ...] = ("directory", "agreements")
+FEATURES: tuple[str, ...] = ("directory", "agreements", "redirects")
+
+
+# Imported with the package: a broken feature stops the build instead of being
+# skipped with a logged error, which is what Pelican does for a plugin's register().
+_FEATURE_MODULES = [importlib.import_module(f"{__name__}.{name}") for name in FEATURES]
 
 
 def register():
     logging.getLogger("pelican").addFilter(_NoTracebackForContentErrors())
-    for name in FEATURES:
-        importlib.import_module(f"{__name__}.{name}").register()
+    for module in _FEATURE_MODULES:
+        module.register()
     signals.initialized.connect(initialized)
     signals.get_writer.connect(incremental.get_writer)
     signals.readers_init.connect(readers_init)

@@ -8,8 +8,17 @@ Content-Security-Policy holds).
 """
 from __future__ import annotations
 
+import logging
+import os
 from html import escape
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
+
+from pelican import signals
+from pelican.generators import Generator
+
+from . import build_state
+
+logger = logging.getLogger(__name__)
 
 # Characters left as they are in a request path; everything else is percent-encoded,
 # so a map key never holds a quote, a space, ``$`` or ``;``.
@@ -82,3 +91,41 @@ def redirect_page(new_url: str) -> str:
         f'<p lang="en">This page has moved to <a href="{href}">{href}</a>.</p>\n'
         "</body>\n</html>\n"
     )
+
+
+class RedirectsGenerator(Generator):
+    """Writes, for imported pages, a static redirect page at each old path, an nginx map and ``_redirects``."""
+
+    def generate_context(self):
+        """Nothing to read: the documents are known once every generator has read its files."""
+
+    def generate_output(self, writer):
+        pairs = redirect_pairs(build_state.docs, prefix=(self.settings.get("SITEURL") or "") + "/")
+        output = os.path.realpath(self.output_path)
+        written = []
+        for old, new in pairs:
+            rel = unquote(old.split("?", 1)[0]).lstrip("/")
+            target = os.path.realpath(os.path.join(output, rel + ("index.html" if rel.endswith("/") or not rel
+                                                                    else "")))
+            if not target.startswith(output + os.sep):
+                logger.warning("legacy address %s points outside the site; no redirect page written", old)
+                continue
+            if os.path.exists(target):
+                logger.warning("legacy address %s is a page of the portal itself; no redirect page written", old)
+                continue
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as fh:
+                fh.write(redirect_page(new))
+            written.append((old, new))
+        with open(os.path.join(output, "redirects.nginx.map"), "w", encoding="utf-8") as fh:
+            fh.write(nginx_map(pairs))
+        with open(os.path.join(output, "_redirects"), "w", encoding="utf-8") as fh:
+            fh.writelines(f"{old} {new} 301\n" for old, new in pairs)
+
+
+def get_generators(pelican):
+    return [RedirectsGenerator]
+
+
+def register():
+    signals.get_generators.connect(get_generators)
