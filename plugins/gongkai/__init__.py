@@ -82,7 +82,7 @@ class _NoTracebackForContentErrors(logging.Filter):
 
 
 # Feature modules of the package; each has its own ``register()``.
-FEATURES: tuple[str, ...] = ("directory", "agreements", "redirects")
+FEATURES: tuple[str, ...] = ("directory", "agreements", "headers", "search", "redirects")
 
 
 # Imported with the package: a broken feature stops the build instead of being

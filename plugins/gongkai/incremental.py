@@ -34,6 +34,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 VOLATILE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PATH", "PORTAL_LIVE_OUTPUT_PATH", "PORTAL_BUILD_DIGEST",
                      "PORTAL_CHECK_ONLY"}
 READER_CACHES = (("ArticlesGenerator-Readers", "ARTICLE_PATHS"), ("PagesGenerator-Readers", "PAGE_PATHS"))
+RENDER_INDEX = "rendered.json"
 PARALLEL_MIN = 64  # below this many files, workers cost more than they save
 
 
@@ -69,7 +70,10 @@ def initialized(pelican) -> None:
 
 
 def run_started(settings) -> None:
-    """At each run (also under autoreload): drop the caches if code, theme or settings changed."""
+    """At each run (also under autoreload): drop this module's caches if code, theme or settings changed.
+
+    Other features keep their own caches in the same folder and version them themselves.
+    """
     cache = settings["CACHE_PATH"]
     digest = settings["PORTAL_BUILD_DIGEST"] = build_digest(settings)
     stamp = os.path.join(cache, "build-digest")
@@ -79,8 +83,12 @@ def run_started(settings) -> None:
     except OSError:
         same = False
     if not same:
-        shutil.rmtree(cache, ignore_errors=True)
         os.makedirs(cache, exist_ok=True)
+        for name in [RENDER_INDEX] + [cache_name for cache_name, _ in READER_CACHES]:
+            try:
+                os.remove(os.path.join(cache, name))
+            except FileNotFoundError:
+                pass
         with open(stamp, "w", encoding="ascii") as fh:
             fh.write(digest)
     prefill_reader_cache(settings)
@@ -136,6 +144,16 @@ def _fingerprint(item, template_name: str, settings) -> str:
     return h.hexdigest()
 
 
+def data_key(*parts) -> str:
+    """A render key from the data a page shows (reprs of plain values and dataclasses are stable)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def item_key(items) -> str:
+    """A render key for a page listing content items: their addresses and file digests."""
+    return data_key([(i.url, i.doc.digest) for i in items])
+
+
 def _referenced_slugs(doc):
     if doc.ctype is None:
         return []
@@ -149,12 +167,17 @@ def _referenced_slugs(doc):
 
 
 class IncrementalWriter(Writer):
-    """Pelican's writer, reusing unchanged article/page output and rendering the rest in parallel."""
+    """Pelican's writer, reusing unchanged output and rendering the rest in parallel.
+
+    Articles and pages are fingerprinted here; any other page is cached when its
+    generator passes ``render_key``: a string that changes whenever the data the
+    page shows changes (see :func:`data_key`).
+    """
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
         self.live = settings.get("PORTAL_LIVE_OUTPUT_PATH")
-        self.index_path = os.path.join(settings["CACHE_PATH"], "rendered.json")
+        self.index_path = os.path.join(settings["CACHE_PATH"], RENDER_INDEX)
         try:
             with open(self.index_path, encoding="utf-8") as fh:
                 self.previous = json.load(fh)
@@ -167,11 +190,16 @@ class IncrementalWriter(Writer):
 
     def write_file(self, name, template, context, relative_urls=False, paginated=None, template_name=None,
                    override_output=False, url=None, **kwargs):
+        render_key = kwargs.pop("render_key", None)
         item = kwargs.get("article", kwargs.get("page"))
-        if paginated or getattr(item, "doc", None) is None or not self.live:
+        if paginated or not self.live or (render_key is None and getattr(item, "doc", None) is None):
             return super().write_file(name, template, context, relative_urls, paginated, template_name,
                                       override_output, url, **kwargs)
-        key = _fingerprint(item, template.name, self.settings)
+        if render_key is None:
+            key = _fingerprint(item, template.name, self.settings)
+        else:
+            key = hashlib.sha256(f"{self.settings['PORTAL_BUILD_DIGEST']}|{template.name}|{name}|{render_key}"
+                                 .encode()).hexdigest()
         self.current[name] = key
         if self.previous.get(name) == key and self._reuse(name):
             return None
@@ -200,7 +228,7 @@ class IncrementalWriter(Writer):
     def flush(self) -> None:
         """Render the queued pages (forked workers share the parsed templates) and save the index."""
         jobs, self.jobs = self.jobs, []
-        print(f"Articles and pages: {len(jobs)} rendered, {self.reused} unchanged and reused", flush=True)
+        print(f"Pages: {len(jobs)} rendered, {self.reused} unchanged and reused", flush=True)
         n = workers() if len(jobs) >= PARALLEL_MIN else 1
         if n == 1:
             self._render(jobs)

@@ -14,9 +14,19 @@ from pelican.generators import Generator
 
 from . import build_state
 from .i18n import HTML_LANG, lang_path as localized_path
+from .incremental import data_key, item_key
 from .schema import LANGS
 from .settings import PortalSettings
 from .types import BY_NAME, policy
+
+
+def write_page(generator, writer, path, template, lang, **extra):
+    """Render *template* at *path* in *lang*, with the language switch's alternates."""
+    default = generator.settings["DEFAULT_LANG"]
+    page_path = localized_path(path, lang, default)
+    writer.write_file(page_path, generator.get_template(template), generator.context, lang_code=lang,
+                      page_path=page_path, alternates={other: localized_path(path, other, default) for other in LANGS},
+                      **extra)
 
 
 class Portal:
@@ -49,6 +59,9 @@ class Portal:
         return None
 
 
+HOME_ITEMS = 6  # items per type on the home page
+
+
 class PortalGenerator(Generator):
     """Writes home, lists, feeds, 404 and sitemap for every language."""
 
@@ -60,13 +73,17 @@ class PortalGenerator(Generator):
         self.context["POLICY_INFO_TABLE"] = policy.INFO_TABLE
         self.context["CONTENT_TYPES"] = BY_NAME
         self.context["LANGS"] = LANGS
+        self.context["HOME_ITEMS"] = HOME_ITEMS
 
     def generate_output(self, writer):
         portal = self.context["portal"]
         default = self.settings["DEFAULT_LANG"]
+        directory = self.context.get("directory")
+        regions = data_key([(r.id, r.name, len(r.points)) for r in directory.regions]) if directory else ""
         for lang in LANGS:
-            self._write(writer, "index.html", "index", lang)
-            self._write(writer, "404.html", "404", lang)
+            latest = [i for t in BY_NAME.values() if t.listed for i in portal.latest(lang, t.name, HOME_ITEMS)]
+            self._write(writer, "index.html", "index", lang, render_key=item_key(latest) + regions)
+            self._write(writer, "404.html", "404", lang, render_key="")
             for ctype in BY_NAME.values():
                 if ctype.listed:
                     self._write_list(writer, portal, ctype, lang)
@@ -78,12 +95,7 @@ class PortalGenerator(Generator):
         self._write_sitemap(writer, default)
 
     def _write(self, writer, path, template, lang, **extra):
-        page_path = localized_path(path, lang, self.settings["DEFAULT_LANG"])
-        writer.write_file(page_path, self.get_template(template), self.context,
-                          lang_code=lang, page_path=page_path,
-                          alternates={other: localized_path(path, other, self.settings["DEFAULT_LANG"])
-                                      for other in LANGS},
-                          **extra)
+        write_page(self, writer, path, template, lang, **extra)
 
     def _write_list(self, writer, portal, ctype, lang):
         items = portal.items(lang, ctype.name)
@@ -95,7 +107,8 @@ class PortalGenerator(Generator):
 
         template = self._list_template(ctype)
         for n, chunk in enumerate(chunks, start=1):
-            self._write(writer, page_path(n), template, lang, ctype=ctype, items=chunk, page_number=n,
+            self._write(writer, page_path(n), template, lang, render_key=item_key(chunk) + str(len(chunks)),
+                        ctype=ctype, items=chunk, page_number=n,
                         page_count=len(chunks), total=len(items),
                         prev_path=localized_path(page_path(n - 1), lang) if n > 1 else None,
                         next_path=localized_path(page_path(n + 1), lang) if n < len(chunks) else None)

@@ -16,6 +16,8 @@ from pelican.generators import Generator
 
 from .. import build_state
 from ..i18n import lang_path
+from ..incremental import data_key
+from ..portal import write_page
 from ..schema import LANGS
 from .export import COLUMNS, DICTIONARY_PATH, EXPORTS, Download, Export, json_ld, records, script_json
 from .model import DAY_NAMES, DIMENSIONS, FOLDER, Directory, load_directory
@@ -38,7 +40,9 @@ class DirectoryGenerator(Generator):
             rows = records(directory, lang, base)
             downloads = [self._write_data(writer, export, lang, export.render(rows, lang, base)) for export in EXPORTS]
             common = dict(downloads=downloads, dimensions=DIMENSIONS,
-                          day_names={day: name[lang] for day, name in DAY_NAMES.items()})
+                          day_names={day: name[lang] for day, name in DAY_NAMES.items()},
+                          render_key=data_key([(p.region.id, p.region.name, p.values) for p in directory.points],
+                                              downloads))
             self._write(writer, INDEX_PATH, "directory", lang, facet=None, points=directory.points, **common)
             for facet in directory.all_facets():
                 self._write(writer, facet.path, "directory", lang, facet=facet, points=list(facet.points), **common)
@@ -50,11 +54,7 @@ class DirectoryGenerator(Generator):
                         example=directory.points[0] if directory.points else None, base=base, **common)
 
     def _write(self, writer, path, template, lang, **extra):
-        default = self.settings["DEFAULT_LANG"]
-        page_path = lang_path(path, lang, default)
-        writer.write_file(page_path, self.get_template(template), self.context, lang_code=lang,
-                          page_path=page_path, alternates={other: lang_path(path, other, default) for other in LANGS},
-                          **extra)
+        write_page(self, writer, path, template, lang, **extra)
 
     def _write_data(self, writer, export: Export, lang: str, data: bytes) -> Download:
         site_path = lang_path(export.path, lang, self.settings["DEFAULT_LANG"])

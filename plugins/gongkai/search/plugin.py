@@ -1,0 +1,59 @@
+"""Connects search to Pelican: a generator that indexes every language and writes the search pages.
+
+Indexing runs in ``generate_output``, after every generator's
+``generate_context`` (the directory generator's included), so all pages and
+service points are known; the search page is left out of the sitemap.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+from pelican import signals
+from pelican.generators import Generator
+
+from .. import build_state
+from ..i18n import lang_path
+from ..schema import LANGS
+from .collect import collect, type_labels
+from .config import SearchSettings
+from .export import export, facets
+from .index import SearchIndex
+
+log = logging.getLogger(__name__)
+PAGE = "search.html"
+FOLDER = "search"
+
+
+class SearchGenerator(Generator):
+    def generate_context(self):
+        self.search_settings = SearchSettings.from_settings(self.settings)
+
+    def generate_output(self, writer):
+        default = self.settings["DEFAULT_LANG"]
+        labels = type_labels()
+        for lang in LANGS:
+            started = time.perf_counter()
+            index = SearchIndex(lang, self.search_settings.cache_path)
+            index.build(collect(build_state.contents, self.context.get("directory"), lang, default))
+            folder = lang_path(FOLDER, lang, default)
+            written = export(index, os.path.join(writer.output_path, folder))
+            log.info("search %s: %d documents (%d analysed, %d reused), %d terms in %d shards, %.1f s",
+                     lang, written["docs"], index.stats["analysed"], index.stats["reused"], written["terms"],
+                     written["shards"], time.perf_counter() - started)
+            page_path = lang_path(PAGE, lang, default)
+            writer.write_file(page_path, self.get_template("search"), self.context, lang_code=lang,
+                              page_path=page_path, alternates={other: lang_path(PAGE, other, default) for other in LANGS},
+                              search_facets=facets(index), search_folder=folder + "/",
+                              search_type_labels={name: one[lang] for name, (one, _) in labels.items()},
+                              search_type_filters={name: many[lang] for name, (_, many) in labels.items()},
+                              search_per_page=self.search_settings.per_page)
+
+
+def get_generators(pelican):
+    return SearchGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)
