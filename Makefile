@@ -41,11 +41,14 @@ publish: $(STAMP)
 check: $(STAMP)
 	$(BIN)/python scripts/check_content.py --content $(INPUTDIR) --settings $(CONFFILE)
 
-# Debian's chromium for the browser tests; Playwright drives it (no browser download).
+# Debian packages the tests need: chromium (driven by Playwright, no browser
+# download) and a Java runtime for the Nu HTML checker.
+TEST_DEBS := $(if $(shell command -v chromium),,chromium) $(if $(shell command -v java),,default-jre-headless)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
 $(TEST_STAMP): $(STAMP)
-	@if ! command -v chromium >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
-	  else sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; fi; \
+	@if [ -n "$(strip $(TEST_DEBS))" ]; then \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $(TEST_DEBS); \
 	fi
 	touch $@
 

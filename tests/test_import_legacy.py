@@ -10,8 +10,9 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples" / "legacy"
+from conftest import ROOT, SHARED  # noqa: E402
+
+SAMPLES = SHARED / "samples" / "legacy"
 SCRIPT = ROOT / "scripts" / "import_legacy.py"
 sys.path.insert(0, str(ROOT / "plugins"))
 
@@ -27,6 +28,11 @@ from gongkai.types import BY_NAME, type_for_path  # noqa: E402
 from gongkai.yamlsource import load, split_front_matter  # noqa: E402
 
 EXPECTED = sorted(SAMPLES.glob("*.expected.json"))
+
+
+def test_the_sample_pages_are_there():
+    """Without the samples the parametrised checks would silently run zero cases."""
+    assert len(EXPECTED) == 12, f"expected the 12 legacy samples in {SAMPLES}"
 
 
 def run_import(*sources: Path, out: Path, **options):

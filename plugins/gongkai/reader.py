@@ -12,6 +12,7 @@ import hashlib
 import os
 
 from markdown import Markdown
+from markupsafe import escape
 from pelican.readers import MarkdownReader
 from pelican.utils import SafeDatetime
 
@@ -89,7 +90,8 @@ class PortalMarkdownReader(MarkdownReader):
         """The few keys Pelican itself needs; everything else stays in ``doc``."""
         values = doc.values
         meta = {
-            "title": values.get("title") or doc.source,
+            # Pelican treats title and summary as HTML (feeds, striptags); ours are plain text.
+            "title": escape(values.get("title") or doc.source),
             "slug": values.get("slug") or os.path.splitext(os.path.basename(doc.source))[0],
             "lang": values.get("lang") or "zh",
             "type": doc.ctype.name,
@@ -103,5 +105,5 @@ class PortalMarkdownReader(MarkdownReader):
         elif doc.ctype.name != "page":
             meta["date"] = SafeDatetime(1970, 1, 1)
         if values.get("summary"):
-            meta["summary"] = values["summary"]
+            meta["summary"] = escape(values["summary"])
         return meta
