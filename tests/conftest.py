@@ -1,9 +1,9 @@
 """Shared fixtures: build real sites into temp folders, serve them, drive Chromium."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
-import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -58,11 +59,24 @@ def serve(directory: Path):
     return server
 
 
+@contextlib.contextmanager
+def served(directory: Path):
+    """The base URL of *directory* served over HTTP on the loopback address."""
+    server = serve(directory)
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def parse_html(path: Path):
+    return lxml_html.fromstring(path.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def base_url(site):
-    server = serve(site)
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with served(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import ROOT, build, copy_content, serve
+from conftest import ROOT, build, copy_content, parse_html, served
 from docx.shared import Mm, Pt
 from lxml import etree
-from lxml import html as lxml_html
 
 from gongkai.agreements import docx as agreement_docx
 from gongkai.agreements import model
@@ -132,13 +131,10 @@ def ag_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def ag_url(ag_site):
-    server = serve(ag_site)
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with served(ag_site) as url:
+        yield url
 
 
-def parse(path: Path):
-    return lxml_html.fromstring(path.read_text(encoding="utf-8"))
 
 
 def agreement_pages(site: Path) -> list[Path]:
@@ -165,7 +161,7 @@ def test_every_template_has_a_docx_linked_with_its_size(ag_site):
     for page in pages:
         target = page.with_suffix(".docx")
         assert target.is_file(), target
-        links = parse(page).xpath("//section[@class='agreement-downloads']//a[@download]")
+        links = parse_html(page).xpath("//section[@class='agreement-downloads']//a[@download]")
         own = [a for a in links if a.get("href").endswith("/" + target.relative_to(ag_site).as_posix())]
         assert own, f"{page} does not link {target.name}"
         kb = math.ceil(target.stat().st_size / 1024)
@@ -175,7 +171,7 @@ def test_every_template_has_a_docx_linked_with_its_size(ag_site):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_templates_index_lists_each_template_with_language_date_and_downloads(ag_site, lang):
     prefix = "" if lang == "zh" else "en/"
-    tree = parse(ag_site / prefix / "agreements" / "index.html")
+    tree = parse_html(ag_site / prefix / "agreements" / "index.html")
     rows = tree.xpath("//table[@class='templates-table']/tbody/tr")
     by_href = {row.xpath(".//td[1]//a/@href")[0]: row for row in rows}
     for page in agreement_pages(ag_site):
@@ -332,7 +328,7 @@ def test_undeclared_placeholder_and_unused_field_stop_the_build_naming_both(tmp_
 
 def test_page_forbids_sending_anything_and_says_so(ag_site):
     for path in agreement_pages(ag_site):
-        tree = parse(path)
+        tree = parse_html(path)
         csp = tree.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")[0]
         directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
         assert directives["connect-src"] == "'none'" and directives["form-action"] == "'none'"
@@ -346,7 +342,7 @@ def test_page_forbids_sending_anything_and_says_so(ag_site):
 def test_english_pages_have_no_untranslated_ui_text(ag_site):
     for path in [p for p in agreement_pages(ag_site) if p.parent.parent.name == "en"] + \
             [ag_site / "en" / "agreements" / "index.html"]:
-        tree = parse(path)
+        tree = parse_html(path)
         for node in tree.xpath("//div[contains(@class, 'agreement-body')] | //nav[@class='lang-switch'] | "
                                "//*[@lang='zh-CN'][not(self::html)] | //script"):
             node.getparent().remove(node)

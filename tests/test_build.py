@@ -7,7 +7,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from conftest import ROOT
-from lxml import html as lxml_html
+from conftest import parse_html as parse
 
 # One title from every seed file (003 holds five documents: all of them).
 SEED_TITLES = {
@@ -21,10 +21,6 @@ SEED_TITLES = {
     "003-5": ("news/xindu-birth-defect-pilot-seminar.html", "省出生缺陷干预试点工作研讨会在新都区召开"),
     "004": ("news/jinjiang-three-measures-migrant-services.html", "晋江推进“三化”提高流动人口计生服务管理水平"),
 }
-
-
-def parse(path: Path):
-    return lxml_html.fromstring(path.read_text(encoding="utf-8"))
 
 
 def text_of(tree) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, build, copy_content, serve
+from conftest import ROOT, build, copy_content, parse_html, served
 from lxml import html as lxml_html
 
 from gongkai.directory.model import load_directory
@@ -79,13 +79,10 @@ def dir_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def dir_url(dir_site):
-    server = serve(dir_site)
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with served(dir_site) as url:
+        yield url
 
 
-def parse(path: Path):
-    return lxml_html.fromstring(path.read_text(encoding="utf-8"))
 
 
 def lang_dir(site: Path, lang: str) -> Path:
@@ -110,8 +107,8 @@ def test_every_point_is_published_everywhere(request, which):
     for lang in ("zh", "en"):
         folder = lang_dir(site, lang)
         for pid in ids:
-            assert parse(folder / f"{pid}.html").xpath("//h1"), f"{lang} page of {pid}"
-        assert listed_ids(parse(folder / "index.html")) == ids
+            assert parse_html(folder / f"{pid}.html").xpath("//h1"), f"{lang} page of {pid}"
+        assert listed_ids(parse_html(folder / "index.html")) == ids
         with (folder / "points.csv").open(encoding="utf-8-sig", newline="") as fh:
             assert [row["id"] for row in csv.DictReader(fh)] == ids
         assert [p["id"] for p in json.loads((folder / "points.json").read_text("utf-8"))["points"]] == ids
@@ -119,11 +116,11 @@ def test_every_point_is_published_everywhere(request, which):
 
 
 def test_home_page_links_each_region_section(dir_site):
-    links = parse(dir_site / "en/index.html").xpath("//section[@aria-labelledby='home-services']//li/a")
+    links = parse_html(dir_site / "en/index.html").xpath("//section[@aria-labelledby='home-services']//li/a")
     assert [(a.text, a.get("href")) for a in links] == [
         ("North District", "/en/directory/index.html#region-north"),
         ("South District", "/en/directory/index.html#region-south")]
-    index = parse(dir_site / "en/directory/index.html")
+    index = parse_html(dir_site / "en/directory/index.html")
     assert listed_ids(index.xpath("//section[@id='region-north']")[0]) == ["north-station", "north-supply",
                                                                             "north-night"]
 
@@ -146,9 +143,9 @@ def test_prebuilt_filter_pages_hold_exactly_their_points(dir_site, lang):
     facets = expected_facets()
     built = {str(p.relative_to(folder).with_suffix("")) for p in folder.glob("*/*.html")}
     assert built == set(facets)
-    index_links = set(parse(folder / "index.html").xpath("//nav[contains(@class, 'facet-links')]//a/@href"))
+    index_links = set(parse_html(folder / "index.html").xpath("//nav[contains(@class, 'facet-links')]//a/@href"))
     for facet, ids in facets.items():
-        assert listed_ids(parse(folder / f"{facet}.html")) == ids, facet
+        assert listed_ids(parse_html(folder / f"{facet}.html")) == ids, facet
         assert any(href.endswith(f"directory/{facet}.html") for href in index_links), facet
 
 
@@ -295,17 +292,17 @@ def test_point_page_and_its_json_ld(dir_site, lang, pid):
 
 
 def test_point_page_states_hours_and_services_in_words(dir_site):
-    zh = parse(dir_site / "directory/north-night.html")
+    zh = parse_html(dir_site / "directory/north-night.html")
     assert zh.xpath("//ul[@class='hours']/li/text()") == ["周一至周五 12:00–13:30、17:30–20:00", "周六 14:00–17:00",
                                                           "周日休息"]
     assert zh.xpath("//ul[@class='services']/li/text()") == ["流动人口婚育证明", "政策咨询"]
-    en = parse(dir_site / "en/directory/south-association.html")
+    en = parse_html(dir_site / "en/directory/south-association.html")
     assert en.xpath("//ul[@class='hours']/li/text()") == ["Saturday and Sunday 09:00–12:00",
                                                           "Closed on Monday to Friday"]
 
 
 def test_markup_in_data_is_shown_as_text(dir_site):
-    tree = parse(dir_site / "en/directory/south-supply.html")
+    tree = parse_html(dir_site / "en/directory/south-supply.html")
     assert not tree.xpath("//main//b")
     assert not tree.xpath("//script[contains(., 'alert')][not(@type='application/ld+json')]")
     assert tree.xpath("string(//h1)") == "South <b>Supply</b> & Co"
@@ -368,7 +365,7 @@ def test_json_and_geojson_are_typed_and_geojson_is_lon_lat(dir_site):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_exports_are_linked_with_format_and_size(dir_site, lang):
     folder = lang_dir(dir_site, lang)
-    tree = parse(folder / "index.html")
+    tree = parse_html(folder / "index.html")
     for name, fmt in (("points.csv", "CSV"), ("points.json", "JSON"), ("points.geojson", "GeoJSON")):
         link = tree.xpath(f"//section[contains(@class, 'open-data')]//a[substring(@href, string-length(@href) - "
                           f"{len(name) - 1}) = '{name}']")
@@ -382,7 +379,7 @@ def test_data_dictionary_describes_every_column(dir_site, lang):
     folder = lang_dir(dir_site, lang)
     with (folder / "points.csv").open(encoding="utf-8-sig", newline="") as fh:
         header = next(csv.reader(fh))
-    tree = parse(folder / "data-dictionary.html")
+    tree = parse_html(folder / "data-dictionary.html")
     assert tree.xpath("(//table[@class='dictionary'])[1]/tbody/tr/th/code/text()") == header
     meanings = " ".join(tree.xpath("(//table[@class='dictionary'])[1]/tbody/tr/td[1]//text()"))
     for label in (("电话", "开放时间", "服务项目", "纬度") if lang == "zh" else
