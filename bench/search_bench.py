@@ -1,8 +1,9 @@
 """Search, measured: build cost, index size, bytes per cold query, recall and warm query time.
 
 Generates a corpus (bench/corpus.py) of at least 10,000 zh and 1,000 en
-documents, builds it with the portal's settings, then drives Chromium over the
-built site: each query of a fixed set runs once in a fresh browser context
+documents, builds it with the portal's settings (cold, then after editing one
+article, counting the static index files that rebuild kept), then drives
+Chromium over the built site: each query of a fixed set runs once in a fresh browser context
 (cold: nothing cached) counting the bytes of index files fetched, then again in
 a warm page (files already loaded) timing the search and the rendering.  Recall
 compares the browser's result set with exact substring matching over the
@@ -57,17 +58,25 @@ TARGETS = "targets: ≤ 100 KB per cold 2-term query, recall 1.0, warm p95 ≤ 5
 LOG_RE = re.compile(r"search (zh|en): (\d+) documents.*?, ([\d.]+) s")
 
 
-def build(content: Path, output: Path) -> tuple[float, dict[str, float], str]:
-    """Whole build seconds, search seconds per language (from the build log), the log."""
+def build(content: Path, output: Path) -> tuple[float, float, dict[str, float], str]:
+    """Whole build: wall seconds, CPU seconds (all processes), search seconds per language (from the log), the log."""
     cmd = [sys.executable, "-m", "pelican", str(content), "-o", str(output), "-s", str(ROOT / "pelicanconf.py"),
            "--verbose"]
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, env={**os.environ, "COLUMNS": "400"})
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"build failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
-    log = " ".join((done.stdout + done.stderr).split())
-    return seconds, {m[1]: float(m[3]) for m in LOG_RE.finditer(log)}, log
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, "COLUMNS": "400"})
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"build failed:\n{text[-6000:]}")
+    log = " ".join(text.split())
+    return seconds, usage.ru_utime + usage.ru_stime, {m[1]: float(m[3]) for m in LOG_RE.finditer(log)}, log
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
 
 
 def folder_size(folder: Path) -> tuple[int, int]:
@@ -129,25 +138,29 @@ def main(argv=None) -> int:
     try:
         content = corpus.generate(tmp, args.n)
         output = tmp / "output"
-        seconds, index_seconds, _ = build(content, output)
+        seconds, cpu, index_seconds, _ = build(content, output)
         static = {lang: folder_size(output / ("search" if lang == "zh" else "en/search"))
                  for lang in ("zh", "en")}
         docs = {lang: json.loads((output / ("search" if lang == "zh" else "en/search") / "meta.json")
                                  .read_text())["docs"] for lang in ("zh", "en")}
         print(f"corpus: {docs['zh']} zh + {docs['en']} en searchable documents in {tmp}")
-        print(f"cold build: {seconds:.1f} s; search indexing {sum(index_seconds.values()):.1f} s "
+        print(f"cold build: {seconds:.1f} s ({cpu:.1f} s CPU); search indexing {sum(index_seconds.values()):.1f} s "
               f"({' + '.join(f'{k} {v:.1f}' for k, v in index_seconds.items())}) = "
               f"{100 * sum(index_seconds.values()) / seconds:.0f}% of the build")
+        before = inodes(output / "search")
         article = content / "news" / "news-00001.md"
         article.write_text(article.read_text(encoding="utf-8") + "\n\n编辑后新增的段落。\n", encoding="utf-8")
-        seconds2, index2, log2 = build(content, output)
+        seconds2, cpu2, index2, log2 = build(content, output)
         analysed = re.findall(r"search zh: \d+ documents \((\d+) analysed", log2)
-        print(f"rebuild after editing one article: {seconds2:.1f} s; search {sum(index2.values()):.1f} s, "
-              f"zh documents analysed again: {analysed[0] if analysed else '?'}")
+        after = inodes(output / "search")
+        kept = sum(1 for name, ino in after.items() if before.get(name) == ino)
+        print(f"rebuild after editing one article: {seconds2:.1f} s ({cpu2:.1f} s CPU) = {seconds2 / seconds:.2f}× "
+              f"the cold build; search {sum(index2.values()):.2f} s, zh documents analysed again: "
+              f"{analysed[0] if analysed else '?'}, zh static files reused unchanged: {kept} of {len(after)}")
         for lang, (size, count) in static.items():
             print(f"static index {lang}: {size / 1e6:.1f} MB in {count} files")
         for lang in ("zh", "en"):
-            size, count = folder_size(tmp / "cache" / "search" / f"whoosh-{lang}")
+            size, count = folder_size(Path(f"{output}.cache") / "search" / f"whoosh-{lang}")
             print(f"Whoosh index {lang} (staff CLI, outside the site): {size / 1e6:.1f} MB")
         server = serve(output)
         base = f"http://127.0.0.1:{server.server_address[1]}"

@@ -27,8 +27,9 @@ def main(argv=None) -> int:
     parser.add_argument("--type", action="append", choices=TYPE_ORDER, help="only this content type (repeatable)")
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--json", action="store_true", help="print the hits as JSON")
-    parser.add_argument("--index", default=str(ROOT / "cache" / "search"),
-                        help="the build's search cache folder (SEARCH['cache_path']; default: cache/search)")
+    parser.add_argument("--index", default=str(ROOT / "output.cache" / "search"),
+                        help="the build's search cache folder (SEARCH['cache_path']; default: output.cache/search, "
+                             "beside the output of `make html`)")
     args = parser.parse_args(argv)
     try:
         total, hits = search_whoosh(args.index, args.lang, args.query, args.type or (), args.limit)

@@ -1,29 +1,36 @@
-"""Search: the analysis rules, the index, the browser client (against the sample portal) and the CLI."""
+"""Search: the analysis rules, the indexes and their rebuilds, the browser client (against the sample portal), the CLI."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import json
+import os
 import shutil
 import subprocess
 import sys
+import unicodedata
 import urllib.parse
 
 import pytest
 from conftest import ROOT, serve
+from whoosh import index as wi
+from whoosh.lang.porter import stem
 
 from gongkai.search import analysis
-from gongkai.search.analysis import analyse_query, index_tokens, normalize
-from gongkai.search.collect import SearchDoc
-from gongkai.search.export import export, fnv1a
-from gongkai.search.index import SearchIndex, analyse, search_whoosh
-from whoosh.lang.porter import stem
+from gongkai.search.analysis import analyse_query, analyse_texts, index_tokens, normalize
+from gongkai.search.collect import SearchDoc, all_field_names, html_text
+from gongkai.search.export import export
+from gongkai.search.index import (SearchIndex, Units, WORDS_FIELD, add_documents, fnv1a, search_whoosh,
+                                  whoosh_document, whoosh_schema)
+from gongkai.search.segment import write_index
 
 LIANGFENG = "policy/liangfeng-population-work-opinions-2011.html"
 
 
 def found(text: str, query: str) -> bool:
     """Does the one-chunk *query* occur in *text* as a phrase (consecutive slots), as the index sees it?"""
-    terms, slots = index_tokens(normalize(text))
+    terms, slots = index_tokens(text)
     wanted = analyse_query(query)[0].tokens
     at = {}
     for term, slot in zip(terms, slots):
@@ -60,6 +67,40 @@ def test_normalisation_unifies_widths_brackets_and_scripts():
     assert analyse_query("計劃生育")[0].tokens == analyse_query("计划生育")[0].tokens
 
 
+@pytest.mark.parametrize("text", ["ＡＢＣ１２３\u3000服务", "e\u0301 ﬁ ㈠ ℅ ½", "Ａ\u0300 \U0001d400\U0001d7ce 豈 Å",
+                                  "\u1100\u1161\u11a8 가 ᄀ", "計劃生育【2011】ǅ"])
+def test_fast_normalisation_equals_nfkc_then_folding(text):
+    pattern, table = analysis._fold()
+    reference = pattern.sub(lambda m: table[m.group()], unicodedata.normalize("NFKC", text)).lower()
+    assert normalize(text) == reference
+
+
+def reference_tokens(text: str) -> list[tuple[str, int]]:
+    """The slot rules of analysis.py, one character run at a time (the module's docstring)."""
+    out, slot = [], 0
+    for run, word in analysis.SCAN_RE.findall(normalize(text)):
+        if run:
+            n = len(run)
+            out += [("<" + run[0], slot), (run[-1] + ">", slot + max(n - 1, 1) - 1)]
+            out += [(run[i:i + 2], slot + i) for i in range(n - 1)]
+            slot += max(n - 1, 1)
+        elif word not in analysis.STOP:
+            out.append((analysis.latin_term(word), slot))
+            slot += 1
+    return sorted(out)
+
+
+def test_texts_analysed_together_get_the_tokens_of_each_alone():
+    texts = ["进一步做好人口计生工作，落实社会抚养费", "", "人", "the services of 2011年3月 凉委发〔2011〕38号",
+             "ＷＨＯ和联合国人口基金 who planning", "，。！", "the of", "計劃生育 𠀀𠀁 abc"]
+    together = analysis.merge([analyse_texts(texts[:3]), analyse_texts(texts[3:])])
+    for unit, text in enumerate(texts):
+        assert sorted(together.unit_tokens(unit)) == reference_tokens(text), text
+        assert sorted(together.unit_words(unit)) == sorted(
+            w for w in analysis.rjieba.cut_for_search(normalize(text)) if len(w) > 1 and analysis.HAN_RE.match(w))
+    assert together.terms == sorted(together.terms) and together.words == sorted(together.words)
+
+
 def test_english_inflections_share_a_stem():
     for a, b in [("services", "service"), ("planning", "planned"), ("registrations", "registration")]:
         assert analyse_query(a)[0].tokens == analyse_query(b)[0].tokens
@@ -70,52 +111,152 @@ def test_queries_without_searchable_text_say_why():
     assert [c.problem for c in analyse_query("的 🙂 ，。！ the")] == ["short", "symbols", "symbols", "common"]
 
 
-# ---- the index --------------------------------------------------------------------------------
+def test_html_text_keeps_blocks_apart_and_drops_markup():
+    html = ('<p>人口<b>计生</b>&amp;服务</p><ul><li>一</li><li>二</li></ul><img alt="a > b" src="x.png">'
+            '<script>bad()</script><!-- <p>hidden</p> -->尾<br>行')
+    assert html_text(html) == "人口计生&服务\n一\n二\n尾\n行"
 
-def doc(url, title, body, type_="news", date=dt.date(2012, 3, 1)):
-    return SearchDoc(url=url, type=type_, title=title, date=date, region="",
-                     fields=(("title", title), ("body", body)), meta="", excerpt=body[:100])
+
+# ---- the indexes ---------------------------------------------------------------------------------
+
+def doc(url, title, body, type_="news", date=dt.date(2012, 3, 1), **metadata):
+    fields = (("title", title), *metadata.items(), ("body", body))
+    return SearchDoc(url=url, type=type_, title=title, date=date, region="", fields=fields, meta="", excerpt=body[:100])
 
 
-EXACT = doc("news/exact.html", "工作简报", "全县人口计生工作会议召开。")
+EXACT = doc("news/exact.html", "工作简报", "全县人口计生工作会议召开。", source="县人口计生局", tags="会议")
 SCATTERED = doc("news/scattered.html", "人口 人口 人口", "口计 口计 口计 口计，人口普查。")
-OTHER = doc("news/other.html", "流动人口服务", "为流动人口提供免费服务。")
+OTHER = doc("news/other.html", "流动人口服务", "为流动人口提供免费服务。", type_="policy", date=dt.date(2011, 5, 2),
+            doc_number="凉委发〔2011〕38号")
+POINT = SearchDoc(url="directory/p1.html", type="service_point", title="计划生育服务站", date=None, region="凉风乡",
+                  fields=(("title", "计划生育服务站"), ("region", "凉风乡"), ("body", "免费避孕药具 咨询")),
+                  meta="凉风乡", excerpt="免费避孕药具")
+ENGLISH = doc("en/news/a.html", "Migrant services", "Free contraceptives for migrant families, planning services.")
+DOCS = [EXACT, SCATTERED, OTHER, POINT, ENGLISH]
+# Enough documents that one edit leaves the average field lengths (two significant digits) as they were,
+# with enough distinct bigrams to fill many shards.
+MANY = [doc(f"news/n{i}.html", f"第{i}篇工作简报", "".join(chr(0x4E00 + (i * 97 + k * k) % 150) for k in range(50)))
+        for i in range(300)] + DOCS
+
+
+def edit(docs: list[SearchDoc], i: int, body: str) -> list[SearchDoc]:
+    out = list(docs)
+    out[i] = dataclasses.replace(docs[i], fields=docs[i].fields[:-1] + (("body", body),))
+    return out
 
 
 def counting():
     calls = []
 
-    def analyser(fields):
-        calls.append(fields)
-        return analyse(fields)
+    def analyser(texts):
+        calls.append(texts)
+        return analyse_texts(texts)
     return analyser, calls
 
 
 def test_a_rebuild_analyses_only_the_edited_document(tmp_path):
     analyser, calls = counting()
-    SearchIndex("zh", str(tmp_path), analyser).build([EXACT, SCATTERED, OTHER])
-    assert len(calls) == 3
-    edited = doc(OTHER.url, OTHER.title, "为流动人口提供婚育证明办理服务。")
+    SearchIndex("zh", str(tmp_path), analyser).build(MANY)
+    assert sum(map(len, calls)) == sum(len(d.fields) for d in MANY)
+    edited = edit(MANY, MANY.index(OTHER), "为流动人口提供婚育证明办理服务。")
     analyser, calls = counting()
     index = SearchIndex("zh", str(tmp_path), analyser)
-    index.build([EXACT, SCATTERED, edited])
-    assert len(calls) == 1 and calls[0] == edited.fields
-    assert index.stats["reused"] == 2 and index.stats["whoosh_written"] == 1
+    index.build(edited)
+    assert calls == [[text for _, text in edited[MANY.index(OTHER)].fields]]
+    assert index.stats == {"analysed": 1, "reused": len(MANY) - 1, "whoosh_written": 1, "whoosh_deleted": 1}
     assert [h.url for h in search_whoosh(str(tmp_path), "zh", "婚育证明")[1]] == [OTHER.url]
-    assert search_whoosh(str(tmp_path), "zh", "免费")[0] == 0
+    assert OTHER.url not in [h.url for h in search_whoosh(str(tmp_path), "zh", "免费")[1]]
 
 
-def test_whoosh_phrase_queries_match_the_exact_string(tmp_path):
-    SearchIndex("zh", str(tmp_path)).build([EXACT, SCATTERED, OTHER])
+def test_whoosh_phrase_field_and_date_queries(tmp_path):
+    SearchIndex("zh", str(tmp_path)).build(DOCS)
     assert [h.url for h in search_whoosh(str(tmp_path), "zh", "人口计")[1]] == [EXACT.url]
     assert {h.url for h in search_whoosh(str(tmp_path), "zh", "人口 口计")[1]} == {EXACT.url, SCATTERED.url}
+    assert [h.url for h in search_whoosh(str(tmp_path), "zh", "doc_number:凉委发[2011]38号")[1]] == [OTHER.url]
+    assert [h.url for h in search_whoosh(str(tmp_path), "zh", "人口 AND date:[2011 to 2011]")[1]] == [OTHER.url]
+    assert [h.url for h in search_whoosh(str(tmp_path), "zh", "人口 OR 避孕药具", types=["service_point"])[1]] \
+        == [POINT.url]
+    assert [h.url for h in search_whoosh(str(tmp_path), "zh", "services")[1]] == [ENGLISH.url]
+
+
+def postings(reader):
+    """Everything a Whoosh reader answers about its index, for comparing two indexes."""
+    out = {"docs": reader.doc_count_all(), "stored": [reader.stored_fields(d) for d in range(reader.doc_count_all())]}
+    for name in reader.schema.names():
+        out[name] = reader.field_length(name), [reader.doc_field_length(d, name) for d in range(out["docs"])]
+    for name, text in reader.all_terms():
+        info = reader.term_info(name, text)
+        fmt = reader.schema[name].format
+        matcher, rows = reader.postings(name, text), []
+        while matcher.is_active():
+            value = matcher.value_as("positions") if fmt.supports("positions") else \
+                matcher.value_as("frequency") if fmt.fixed_value_size() else None
+            rows.append((matcher.id(), matcher.weight(), value))
+            matcher.next()
+        out[name, text] = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(),
+                           info.max_weight(), rows)
+    return out
+
+
+def test_the_one_pass_whoosh_writer_makes_the_index_whooshs_writer_makes(tmp_path):
+    texts = [text for d in DOCS for _, text in d.fields]
+    analysed = analyse_texts(texts)
+    units = Units.of(DOCS, range(len(DOCS)), analysed)
+    (tmp_path / "fast").mkdir()
+    write_index(str(tmp_path / "fast"), whoosh_schema(), [whoosh_document(d) for d in DOCS], analysed, units.doc,
+                units.field, all_field_names(), WORDS_FIELD)
+    (tmp_path / "whoosh").mkdir()
+    writer = wi.create_in(str(tmp_path / "whoosh"), whoosh_schema()).writer()
+    add_documents(writer, DOCS, analysed)
+    writer.commit()
+    fast = postings(wi.open_dir(str(tmp_path / "fast")).reader())
+    assert fast == postings(wi.open_dir(str(tmp_path / "whoosh")).reader())
+    assert len(fast) > 100
+
+
+def tree(folder):
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_an_edit_rewrites_only_its_shards_and_equals_a_first_build(tmp_path):
+    SearchIndex("zh", str(tmp_path / "cache")).build(MANY)
+    first = SearchIndex("zh", str(tmp_path / "cache"))
+    first.build(MANY)  # unchanged: nothing analysed, the same records
+    assert first.stats["analysed"] == 0
+    export(first, str(tmp_path / "live"))
+    edited = edit(MANY, MANY.index(EXACT), "全县人口普查工作会议召开。")
+    again = SearchIndex("zh", str(tmp_path / "cache"))
+    again.build(edited)
+    export(again, str(tmp_path / "warm"), str(tmp_path / "live"))
+    cold = SearchIndex("zh", str(tmp_path / "cold-cache"))
+    cold.build(edited)
+    export(cold, str(tmp_path / "cold"))
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
+    linked = [p for p in (tmp_path / "warm" / "s").iterdir()
+              if os.stat(p).st_ino == os.stat(tmp_path / "live" / "s" / p.name).st_ino]
+    assert 0 < len(linked) < len(list((tmp_path / "warm" / "s").iterdir()))
+    assert again.stats["analysed"] == 1
+
+
+def test_files_of_another_build_are_not_reused(tmp_path):
+    SearchIndex("zh", str(tmp_path / "cache")).build(DOCS)
+    stale = SearchIndex("zh", str(tmp_path / "cache"))
+    stale.build(DOCS)
+    export(stale, str(tmp_path / "live"))
+    (tmp_path / "live" / "meta.json").write_bytes((tmp_path / "live" / "meta.json").read_bytes())  # not ours now
+    edited = [DOCS[0], dataclasses.replace(SCATTERED, title="人口 人口"), *DOCS[2:]]
+    index = SearchIndex("zh", str(tmp_path / "cache"))
+    index.build(edited)
+    export(index, str(tmp_path / "out"), str(tmp_path / "live"))
+    assert all(os.stat(p).st_nlink == 1 for p in (tmp_path / "out").rglob("*") if p.is_file())
 
 
 @pytest.fixture
 def mini(tmp_path, browser):
-    """A page with search.js over a static index of three documents (no site build)."""
+    """A page with search.js over a static index of a few documents (no site build)."""
     index = SearchIndex("zh", str(tmp_path / "cache"))
-    index.build([EXACT, SCATTERED, OTHER])
+    index.build(DOCS)
     export(index, str(tmp_path / "www" / "search"))
     shutil.copy(ROOT / "theme" / "static" / "js" / "search.js", tmp_path / "www" / "search.js")
     (tmp_path / "www" / "index.html").write_text(
@@ -184,15 +325,12 @@ def test_chinese_queries_find_sub_words_variants_and_traditional(page, base_url)
     links = result_links(page)
     assert search(page, base_url, "計劃生育") == simplified.replace("计划生育", "計劃生育")
     assert result_links(page) == links and links
+    english = search(page, base_url, "services", lang="en")
+    en_links = result_links(page)
+    assert en_links and all("/en/" in link for link in en_links)
+    assert search(page, base_url, "service", lang="en").replace("service", "services") == english
+    assert result_links(page) == en_links
     assert not errors
-
-
-def test_english_search_stems(page, base_url):
-    status = search(page, base_url, "services", lang="en")
-    links = result_links(page)
-    assert links and all("/en/" in link for link in links)
-    assert search(page, base_url, "service", lang="en").replace("service", "services") == status
-    assert result_links(page) == links
 
 
 def test_type_filter_and_back_forward(page, base_url):
@@ -227,42 +365,34 @@ def test_header_search_box_lands_on_the_search_page(page, base_url):
     assert any(link.endswith(LIANGFENG) for link in result_links(page))
 
 
-@pytest.mark.parametrize("query, message", [
-    ("", "请在上方输入要搜索的词语"),
-    ("的", "单个汉字无法搜索"),
-    ("，。！？", "请输入汉字、字母或数字"),
-    ("🙂🙂", "请输入汉字、字母或数字"),
-    ("a.*+?( )[x]{2}|^$", "没有找到"),
-    ("人口" * 250, "只使用了前 50 个字符"),
-    ("人口 xyzzy", "只搜索其中一个词"),
-])
-def test_bad_input_gets_a_message(page, base_url, query, message):
-    errors = []
+def test_bad_input_gets_a_message_and_stays_text(page, base_url):
+    errors, dialogs = [], []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    assert message in search(page, base_url, query)
-    assert not errors
-
-
-def test_markup_in_a_query_stays_text(page, base_url):
-    dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    status = search(page, base_url, '<script>alert(1)</script><img src=x onerror="alert(2)">')
-    assert "<script>alert(1)</script>" in status
+    for query, message in [
+        ("", "请在上方输入要搜索的词语"),
+        ("的", "单个汉字无法搜索"),
+        ("，。！？", "请输入汉字、字母或数字"),
+        ("🙂🙂", "请输入汉字、字母或数字"),
+        ("a.*+?( )[x]{2}|^$", "没有找到"),
+        ("人口" * 250, "只使用了前 50 个字符"),
+        ("人口 xyzzy", "只搜索其中一个词"),
+        ('<script>alert(1)</script><img src=x onerror="alert(2)">', "<script>alert(1)</script>"),
+    ]:
+        assert message in search(page, base_url, query), query
     inserted = "[data-search-status] script, [data-search-status] img, .search-results script, .search-results img"
-    assert page.locator(inserted).count() == 0 and not dialogs
+    assert page.locator(inserted).count() == 0 and not dialogs and not errors
 
 
-@pytest.mark.parametrize("fail", ["abort", "404"])
-def test_a_shard_that_fails_to_load_gives_a_message_and_a_retry(page, base_url, fail):
-    def broken(route):
-        route.abort() if fail == "abort" else route.fulfill(status=404, body="not found")
-    page.route("**/search/s/**", broken)
-    assert "搜索索引未能加载" in search(page, base_url, "抚养费")
-    assert page.locator(".search-result").count() == 0
-    page.unroute("**/search/s/**")
-    page.get_by_role("button", name="重试").click()
-    wait(page)
-    assert any(link.endswith(LIANGFENG) for link in result_links(page))
+def test_a_shard_that_fails_to_load_gives_a_message_and_a_retry(page, base_url):
+    for broken in (lambda route: route.abort(), lambda route: route.fulfill(status=404, body="not found")):
+        page.route("**/search/s/**", broken)
+        assert "搜索索引未能加载" in search(page, base_url, "抚养费")
+        assert page.locator(".search-result").count() == 0
+        page.unroute("**/search/s/**")
+        page.get_by_role("button", name="重试").click()
+        wait(page)
+        assert any(link.endswith(LIANGFENG) for link in result_links(page))
 
 
 def test_without_javascript_the_page_says_so(page_nojs, base_url):
@@ -272,33 +402,39 @@ def test_without_javascript_the_page_says_so(page_nojs, base_url):
     assert notice.locator("a").count() >= 3
 
 
-def test_search_pages_are_not_in_the_sitemap(site):
+def test_search_files_sitemap_and_cache_location(site):
     assert "search.html" not in (site / "sitemap.xml").read_text(encoding="utf-8")
     assert (site / "search.html").exists() and (site / "en" / "search.html").exists()
-    assert not (site / "search" / "whoosh-zh").exists()
+    meta = json.loads((site / "search" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["docs"] == len(list((site / "search" / "d").iterdir()))
+    assert not list(site.rglob("whoosh-*")) and not list(site.rglob("state-*"))
+    assert wi.exists_in(str(cache_of(site) / "whoosh-zh")) and wi.exists_in(str(cache_of(site) / "whoosh-en"))
 
 
 # ---- the staff CLI ---------------------------------------------------------------------------------
 
-def cli(site, *args):
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "search.py"), *args,
-                           "--index", str(site.parent / "cache" / "search")], capture_output=True, text=True,
-                          timeout=120)
-    return done
+def cache_of(site):
+    return site.parent / (site.name + ".cache") / "search"
 
 
-def test_cli_searches_the_built_index(site):
-    done = cli(site, "社会抚养费", "--json")
+def cli(*args):
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "search.py"), *args], capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_the_built_whoosh_index_answers_fields_dates_and_types(site):
+    cache = str(cache_of(site))
+    assert search_whoosh(cache, "zh", "社会抚养费")[1][0].url == LIANGFENG
+    total, hits = search_whoosh(cache, "zh", "计划生育 AND date:[2011 to 2012]", types=["policy"])
+    assert hits and all(h.type == "policy" and h.date[:4] in ("2011", "2012") for h in hits)
+    assert LIANGFENG in [h.url for h in search_whoosh(cache, "zh", "doc_number:凉委发〔2011〕38号")[1]]
+    total, hits = search_whoosh(cache, "en", "services")
+    assert total and all(h.url.startswith("en/") for h in hits)
+
+
+def test_cli_prints_hits_from_the_built_index(site):
+    done = cli("社会抚养费", "--json", "--index", str(cache_of(site)))
     assert done.returncode == 0, done.stderr
-    hits = json.loads(done.stdout)["hits"]
-    assert hits[0]["url"] == LIANGFENG
-    ranged = json.loads(cli(site, "计划生育 AND date:[2011 to 2012]", "--type", "policy", "--json").stdout)
-    assert ranged["hits"] and all(h["type"] == "policy" and h["date"][:4] in ("2011", "2012")
-                                  for h in ranged["hits"])
-    done = cli(site, "doc_number:凉委发〔2011〕38号")
-    assert LIANGFENG in done.stdout
-    english = json.loads(cli(site, "services", "--lang", "en", "--json").stdout)
-    assert english["total"] and all(h["url"].startswith("en/") for h in english["hits"])
-    missing = subprocess.run([sys.executable, str(ROOT / "scripts" / "search.py"), "x", "--index", str(site)],
-                             capture_output=True, text=True, timeout=120)
+    assert json.loads(done.stdout)["hits"][0]["url"] == LIANGFENG
+    missing = cli("x", "--index", str(site))
     assert missing.returncode == 2 and "build the site first" in missing.stderr

@@ -15,6 +15,10 @@ has no neighbour inside the query (``38号``, ``发〔2011``) the edge tokens
 cannot be formed; every run of the text carries both, in the slot of its first
 and last bigram.
 
+The build analyses all texts of a language at once (:func:`analyse_texts`):
+the texts are joined and cut with array operations on their code points, so
+the cost per token is a few machine instructions, not a Python loop.
+
 ``theme/static/js/search.js`` implements these same rules; the tests compare
 the two on the same inputs.
 """
@@ -22,30 +26,43 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from array import array
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import add
-from sys import intern
 
+import numpy as np
 import opencc
 import rjieba
 from whoosh.analysis import STOP_WORDS, Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
 
-# Bump when any rule below changes: cached analyses and on-disk indexes are then rebuilt.
-ANALYSIS_VERSION = 1
+# Stamped into the static index's meta.json; the build's caches are versioned by
+# a digest of this package's source instead (see index.code_digest).
+ANALYSIS_VERSION = 2
 
-HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
-LATIN = "0-9a-z\u00df-\u00f6\u00f8-\u00ff"
+HAN_RANGES = ((0x3007, 0x3007), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
+LATIN_RANGES = ((0x30, 0x39), (0x61, 0x7A), (0xDF, 0xF6), (0xF8, 0xFF))
+
+
+def _char_class(ranges) -> str:
+    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+
+
+HAN, LATIN = _char_class(HAN_RANGES), _char_class(LATIN_RANGES)
 SCAN_RE = re.compile(f"([{HAN}]+)|([{LATIN}]+)")
 HAN_RE = re.compile(f"^[{HAN}]+$")
+HAN_CHAR_RE = re.compile(f"[{HAN}]")
+# rjieba's words, one per line: those of two or more Han characters and nothing else.
+WORD_LINE_RE = re.compile(f"^[{HAN}]{{2,}}$", re.M)
 # Converters and old pages write the brackets of 发文字号 in many ways (after NFKC).
 BRACKETS = {"[": "〔", "]": "〕", "【": "〔", "】": "〕", "„": "〔", "‟": "〕"}
 # Blocks whose Traditional characters OpenCC maps one-to-one to Simplified ones.
 T2S_BLOCKS = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+# Code points below this may have an NFKC mapping (none above do).
+NFKC_LIMIT = 0x30000
 STOP = frozenset(STOP_WORDS)
 START, END = "<", ">"  # edge-token marks: "<X" X starts a Han run, "X>" X ends one
+BATCH_CHARS = 1_000_000  # characters analysed at once
 
 
 @lru_cache(maxsize=1)
@@ -67,14 +84,31 @@ def t2s_table() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _fold() -> tuple[re.Pattern, dict[str, str]]:
-    table = {**t2s_table(), **BRACKETS}
-    return re.compile("[" + "".join(map(re.escape, table)) + "]"), table
+    """One pass for the common case: each character → its NFKC form, bracket- and t2s-folded."""
+    fold = {**t2s_table(), **BRACKETS}
+    table = {chr(cp): "".join(fold.get(c, c) for c in unicodedata.normalize("NFKC", chr(cp)))
+             for cp in range(NFKC_LIMIT)
+             if not 0xD800 <= cp < 0xE000 and not unicodedata.is_normalized("NFKC", chr(cp))}
+    table.update((k, v) for k, v in fold.items() if k not in table)
+    # Two classes: Python's regex engine tests a class holding astral characters
+    # range by range, so the astral one is only tried on astral characters.
+    bmp = "".join(re.escape(c) for c in sorted(table) if ord(c) < 0x10000)
+    astral = "".join(re.escape(c) for c in sorted(table) if ord(c) >= 0x10000)
+    return re.compile(f"[{bmp}]|(?=[\U00010000-\U0010ffff])[{astral}]"), table
 
 
 def normalize(text: str) -> str:
-    """NFKC (full-width → half-width), one bracket style, Simplified characters, lower case."""
+    """NFKC (full-width → half-width), one bracket style, Simplified characters, lower case.
+
+    Mapping each character to its own NFKC form leaves the text's NFKD, hence
+    its NFKC, unchanged, and the result usually is that NFKC already; only when
+    it is not (combining marks) is the whole text composed again.
+    """
     pattern, table = _fold()
-    return pattern.sub(lambda m: table[m.group()], unicodedata.normalize("NFKC", text)).lower()
+    mapped = pattern.sub(lambda m: table[m.group()], text)
+    if not unicodedata.is_normalized("NFKC", mapped):
+        mapped = pattern.sub(lambda m: table[m.group()], unicodedata.normalize("NFKC", text))
+    return mapped.lower()
 
 
 @lru_cache(maxsize=65536)
@@ -83,36 +117,212 @@ def latin_term(word: str) -> str:
     return porter_stem(word)
 
 
-def index_tokens(text: str) -> tuple[list[str], array]:
-    """The terms of a normalised text and the slot of each, in order."""
-    terms: list[str] = []
-    slots = array("I")
-    slot = 0
-    for run, word in SCAN_RE.findall(text):
-        if run:
-            n = len(run)
-            if n == 1:
-                terms += (START + run, run + END)
-                slots.extend((slot, slot))
-                slot += 1
-                continue
-            terms.append(START + run[0])
-            terms += map(add, run[:-1], run[1:])
-            terms.append(run[-1] + END)
-            slots.append(slot)
-            slots.extend(range(slot, slot + n - 1))
-            slots.append(slot + n - 2)
-            slot += n - 1
-        elif word not in STOP:
-            terms.append(latin_term(word))
-            slots.append(slot)
-            slot += 1
-    return list(map(intern, terms)), slots
+def _in_ranges(cps: np.ndarray, ranges) -> np.ndarray:
+    mask = np.zeros(cps.shape, dtype=bool)
+    for first, last in ranges:
+        mask |= (cps >= first) & (cps <= last)
+    return mask
 
 
-def index_words(text: str) -> list[str]:
-    """Dictionary words of a normalised text (rjieba search mode: words and their sub-words)."""
-    return [intern(w) for w in rjieba.cut_for_search(text) if len(w) > 1 and HAN_RE.match(w)]
+def _sort_groups(keys: np.ndarray, key_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Stable sort by *keys* (ints below *key_count*): (sorted keys, original index of each)."""
+    seq_bits = max(1, int(keys.size).bit_length())
+    if int(key_count).bit_length() + seq_bits > 64:
+        raise ValueError("search: too many distinct terms and tokens for one index")
+    packed = (keys.astype(np.int64) << seq_bits).view(np.uint64)
+    packed |= np.arange(keys.size, dtype=np.uint64)
+    packed.sort()
+    return (packed >> np.uint64(seq_bits)).view(np.int64), (packed & np.uint64((1 << seq_bits) - 1)).view(np.int64)
+
+
+def _group_numbers(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of *sorted_keys* and each row's group number (0, 1, …)."""
+    new = np.ones(sorted_keys.size, dtype=bool)
+    new[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    return sorted_keys[new], np.cumsum(new) - 1
+
+
+@dataclass
+class Analysis:
+    """The tokens of a list of texts ("units"), grouped by term, and their dictionary words.
+
+    Token rows are sorted by term (terms in string order), then by unit and
+    slot; word rows by word, then unit.  ``lengths``/``word_lengths`` count
+    each unit's tokens/words, ``spans`` its slots (last slot + 1).
+    """
+
+    terms: list[str]
+    term: np.ndarray
+    unit: np.ndarray
+    slot: np.ndarray
+    lengths: np.ndarray
+    spans: np.ndarray
+    words: list[str]
+    word: np.ndarray
+    word_unit: np.ndarray
+    word_lengths: np.ndarray
+
+    def unit_tokens(self, unit: int) -> list[tuple[str, int]]:
+        """(term, slot) pairs of one unit, by slot (Whoosh's view of one field value)."""
+        rows = np.flatnonzero(self.unit == unit)
+        rows = rows[np.argsort(self.slot[rows], kind="stable")]
+        return [(self.terms[t], s) for t, s in zip(self.term[rows].tolist(), self.slot[rows].tolist())]
+
+    def unit_words(self, unit: int) -> list[str]:
+        return [self.words[w] for w in self.word[self.word_unit == unit].tolist()]
+
+
+def _runs(kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end of each maximal run of equal, non-zero values."""
+    bounds = np.flatnonzero(np.diff(kind, prepend=np.int8(-1), append=np.int8(-1)))
+    starts, ends = bounds[:-1], bounds[1:]
+    keep = kind[starts] != 0
+    return starts[keep], ends[keep]
+
+
+def analyse_texts(texts: list[str]) -> Analysis:
+    """Normalise and cut *texts* (the module's rules, as array operations).
+
+    Texts are analysed in batches of about ``BATCH_CHARS`` characters, which
+    bounds the memory the arrays take, then the batches are merged.
+    """
+    batches, start, size = [], 0, 0
+    for i, text in enumerate(texts):
+        size += len(text)
+        if size >= BATCH_CHARS:
+            batches.append(_analyse_batch(texts[start:i + 1]))
+            start, size = i + 1, 0
+    if start < len(texts) or not batches:
+        batches.append(_analyse_batch(texts[start:]))
+    return batches[0] if len(batches) == 1 else merge(batches)
+
+
+def merge(parts: list[Analysis]) -> Analysis:
+    """One analysis of the texts of *parts*, one part's texts after the other's."""
+    terms = sorted(set().union(*(p.terms for p in parts)))
+    words = sorted(set().union(*(p.words for p in parts)))
+    term_index = {t: i for i, t in enumerate(terms)}
+    word_index = {w: i for i, w in enumerate(words)}
+    first_unit = np.cumsum([0] + [p.lengths.size for p in parts])
+
+    def regroup(ids, index, names, units, *columns):
+        key = np.concatenate([np.array([index[n] for n in part_names], dtype=np.int64)[i]
+                              for i, part_names in zip(ids, names)])
+        sorted_key, order = _sort_groups(key, len(index))
+        unit = np.concatenate([u + offset for u, offset in zip(units, first_unit)])[order]
+        return (sorted_key.astype(np.int32), unit.astype(np.int32),
+                *(np.concatenate(c)[order] for c in columns))
+
+    term, unit, slot = regroup([p.term for p in parts], term_index, [p.terms for p in parts],
+                               [p.unit for p in parts], [p.slot for p in parts])
+    word, word_unit = regroup([p.word for p in parts], word_index, [p.words for p in parts],
+                              [p.word_unit for p in parts])
+    return Analysis(terms=terms, term=term, unit=unit, slot=slot,
+                    lengths=np.concatenate([p.lengths for p in parts]),
+                    spans=np.concatenate([p.spans for p in parts]), words=words, word=word, word_unit=word_unit,
+                    word_lengths=np.concatenate([p.word_lengths for p in parts]))
+
+
+def _analyse_batch(texts: list[str]) -> Analysis:
+    """:func:`analyse_texts` for texts analysed all at once.
+
+    Each term gets an integer key ordered as the term's string: Latin stems
+    that start with a digit, the ``<X`` edges, the other stems, then the terms
+    that start with a Han character (``XY`` and ``X>``).  One sort by
+    (key, token number) then groups the tokens by term in string order and,
+    within a term, by unit and slot.
+    """
+    norms = [normalize(t) for t in texts]
+    n_units = len(norms)
+    big = "\n".join(norms)  # a line break is neither Han nor Latin: no run spans two texts
+    cps = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
+    unit_start = np.cumsum([0] + [len(n) + 1 for n in norms])[:-1]
+    han = _in_ranges(cps, HAN_RANGES)
+    kind = han.view(np.int8) + 2 * _in_ranges(cps, LATIN_RANGES).view(np.int8)
+    starts, ends = _runs(kind)
+    run_han = kind[starts] == 1
+    run_unit = np.searchsorted(unit_start, starts, side="right") - 1
+    size = ends - starts
+
+    # Slots: a Han run of n characters takes max(n − 1, 1), a Latin word one, a stop word none.
+    latin_runs = np.flatnonzero(~run_han)
+    latin_words = [big[s:e] for s, e in zip(starts[latin_runs].tolist(), ends[latin_runs].tolist())]
+    latin_stems = [None if w in STOP else latin_term(w) for w in latin_words]
+    kept = np.fromiter((t is not None for t in latin_stems), dtype=bool, count=len(latin_stems))
+    run_slots = np.where(run_han, np.maximum(size - 1, 1), 0)
+    run_slots[latin_runs[kept]] = 1
+    total = np.concatenate(([0], np.cumsum(run_slots)))
+    unit_base = total[np.searchsorted(run_unit, np.arange(n_units), side="left")]
+    spans = np.diff(np.append(unit_base, total[-1]))
+    run_slot = total[:-1] - unit_base[run_unit]
+
+    # Keys (see the docstring).  Ranks: ">" 0, then the Han characters in code point order.
+    alphabet = np.unique(cps[han])
+    rank = np.zeros(int(alphabet[-1]) + 1 if alphabet.size else 1, dtype=np.int64)
+    rank[alphabet] = np.arange(1, alphabet.size + 1)
+    n_sym = alphabet.size + 1
+    stems = sorted({t for t in latin_stems if t is not None})
+    digit_stems = sum(1 for t in stems if t[0].isdigit())
+    stem_key = {t: i if i < digit_stems else i + n_sym for i, t in enumerate(stems)}
+    han_base = len(stems) + n_sym  # keys of Han-initial terms start here
+
+    han_runs = np.flatnonzero(run_han)
+    marker = np.zeros(cps.size, dtype=np.int64)
+    marker[starts[han_runs]] = 1
+    run_of_char = han_runs[np.maximum(np.cumsum(marker) - 1, 0)] if han_runs.size else marker
+    pair = np.flatnonzero(han[:-1] & han[1:])
+    pair_runs = run_of_char[pair]
+    kept_runs = latin_runs[kept]
+    keys = np.concatenate((
+        han_base + rank[cps[pair]] * n_sym + rank[cps[pair + 1]],
+        digit_stems + rank[cps[starts[han_runs]]],
+        han_base + rank[cps[ends[han_runs] - 1]] * n_sym,
+        np.fromiter((stem_key[t] for t in latin_stems if t is not None), dtype=np.int64, count=kept_runs.size)))
+    units = np.concatenate((run_unit[pair_runs], run_unit[han_runs], run_unit[han_runs], run_unit[kept_runs]))
+    last_slot = run_slot[han_runs] + np.maximum(size[han_runs] - 1, 1) - 1
+    slots = np.concatenate((run_slot[pair_runs] + (pair - starts[pair_runs]), run_slot[han_runs], last_slot,
+                            run_slot[kept_runs]))
+    sorted_keys, order = _sort_groups(keys, han_base + n_sym * n_sym)
+    distinct, term = _group_numbers(sorted_keys)
+    symbols = [END] + [chr(c) for c in alphabet.tolist()]
+
+    def name(key: int) -> str:
+        if key >= han_base:
+            return symbols[(key - han_base) // n_sym] + symbols[(key - han_base) % n_sym]
+        if digit_stems <= key < digit_stems + n_sym:
+            return START + symbols[key - digit_stems]
+        return stems[key if key < digit_stems else key - n_sym]
+
+    # Dictionary words (rjieba search mode) of the texts that have Han characters, numbered as
+    # they come (each text's list of strings is dropped at once), then renumbered in string order.
+    seen: defaultdict[str, int] = defaultdict(lambda: len(seen))
+    pieces = []
+    cut_lengths = np.zeros(n_units, dtype=np.int64)
+    for i, text in enumerate(norms):
+        if HAN_CHAR_RE.search(text):
+            cut = rjieba.cut_for_search(text)
+            pieces.append(np.fromiter(map(seen.__getitem__, cut), dtype=np.int64, count=len(cut)))
+            cut_lengths[i] = len(cut)
+    candidates = list(seen)
+    words = sorted(w for w in candidates if len(w) > 1 and HAN_RE.fullmatch(w))
+    renumber = np.full(len(candidates), -1, dtype=np.int64)
+    renumber[[seen[w] for w in words]] = np.arange(len(words))
+    ids = renumber[np.concatenate(pieces)] if pieces else np.zeros(0, np.int64)
+    occurrence_unit = np.repeat(np.arange(n_units, dtype=np.int32), cut_lengths)
+    keep_word = ids >= 0
+    ids, occurrence_unit = ids[keep_word], occurrence_unit[keep_word]
+    word_sorted, word_order = _sort_groups(ids, len(words))
+    return Analysis(terms=[name(k) for k in distinct.tolist()], term=term.astype(np.int32),
+                    unit=units[order].astype(np.int32), slot=slots[order].astype(np.int32),
+                    lengths=np.bincount(units, minlength=n_units), spans=spans,
+                    words=words, word=word_sorted.astype(np.int32), word_unit=occurrence_unit[word_order],
+                    word_lengths=np.bincount(occurrence_unit, minlength=n_units))
+
+
+def index_tokens(text: str) -> tuple[list[str], list[int]]:
+    """The terms of one text and the slot of each (by slot), as the index sees them."""
+    pairs = analyse_texts([text]).unit_tokens(0)
+    return [t for t, _ in pairs], [s for _, s in pairs]
 
 
 @dataclass(frozen=True)
@@ -176,10 +386,10 @@ class Tokens(str):
 class PortalTokenizer(Tokenizer):
     """Whoosh's view of these rules, for the index schema and the staff CLI.
 
-    Indexing passes pre-analysed ``(term, slot)`` pairs (each document is
-    analysed once, see ``SearchIndex``); a query string is analysed as one
-    chunk, so Whoosh's parser turns a multi-token chunk into a phrase.
-    ``words=True`` gives the dictionary-word view instead of bigrams.
+    Indexing is given pre-analysed ``(term, slot)`` pairs (:class:`Tokens`:
+    each document is analysed once, with all the others); a query string is
+    analysed as one chunk, so Whoosh's parser turns a multi-token chunk into a
+    phrase.  ``words=True`` gives the dictionary-word view instead of bigrams.
     """
 
     def __init__(self, words: bool = False):
@@ -197,10 +407,9 @@ class PortalTokenizer(Tokenizer):
             chunk = analyse_chunk(value)
             texts = ([chunk.word] if chunk.word else []) if self.words else list(chunk.tokens)
             pairs = [(text, i) for i, text in enumerate(texts)]
-        elif self.words:
-            pairs = [(w, i) for i, w in enumerate(index_words(normalize(value)))]
         else:
-            pairs = zip(*index_tokens(normalize(value)))
+            analysis = analyse_texts([value])
+            pairs = [(w, i) for i, w in enumerate(analysis.unit_words(0))] if self.words else analysis.unit_tokens(0)
         for text, slot in pairs:
             token.text = text
             token.boost = 1.0

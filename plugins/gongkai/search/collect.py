@@ -8,9 +8,13 @@ directory model the directory generator put in the shared context.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
+import os
+import pickle
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from html import unescape
 
 from ..document import display
 from ..i18n import lang_path
@@ -24,6 +28,10 @@ POINT_PLURAL = L("服务网点", "Service points")
 TYPE_ORDER = (*BY_NAME, POINT_TYPE)  # also the order of the type filter
 TITLE_FIELDS = ("title", "name")  # the schema field shown as a result's heading
 EXCERPT_CHARS = 600  # plain text kept per document for the result excerpt
+# Sanitised HTML (see gongkai.sanitize): tags, attribute values may hold ">", comments.
+TAG_RE = re.compile(r"""<!--.*?-->|</?([a-zA-Z][a-zA-Z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""", re.S)
+SKIPPED_RE = re.compile(r"<(script|style|template)\b.*?</\1\s*>", re.S | re.I)
+SPACES_RE = re.compile("[ \t\u00a0]+")
 BLOCK_TAGS = frozenset("address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
                        "header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split())
 
@@ -46,6 +54,13 @@ class SearchDoc:
     meta: str  # one line under the result's heading
     excerpt: str
 
+    @functools.cached_property
+    def key(self) -> str:
+        """Changes exactly when anything the indexes hold about the document changes."""
+        parts = [self.url, self.type, self.title, self.date.isoformat() if self.date else "", self.region,
+                 self.meta, self.excerpt, *(f"{name}\0{text}" for name, text in self.fields)]
+        return hashlib.sha1("\0".join(parts).encode()).hexdigest()
+
 
 def indexed_fields(schema: Schema) -> list[str]:
     """The schema's searchable metadata, in schema order, without the heading field."""
@@ -60,35 +75,14 @@ def all_field_names() -> list[str]:
     return names + [n for n in ("region", "body") if n not in names]
 
 
-class _TextParser(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
-            self.skip += 1
-        elif tag in BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "template"):
-            self.skip = max(0, self.skip - 1)
-        elif tag in BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.parts.append(data)
+def _tag_text(match: re.Match) -> str:
+    return "\n" if match.group(1) and match.group(1).lower() in BLOCK_TAGS else ""
 
 
 def html_text(html: str) -> str:
     """Plain text of sanitised HTML; block elements become line breaks, inline ones join their text."""
-    parser = _TextParser()
-    parser.feed(html or "")
-    parser.close()
-    lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in "".join(parser.parts).split("\n"))
+    text = TAG_RE.sub(_tag_text, SKIPPED_RE.sub("", html or ""))
+    lines = (line.strip() for line in SPACES_RE.sub(" ", unescape(text)).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -133,17 +127,60 @@ def from_point(point, lang: str, default_lang: str) -> SearchDoc:
         meta=" · ".join([region] + [text for _, text in metadata]), excerpt=_excerpt(body))
 
 
-def collect(contents, directory, lang: str, default_lang: str) -> list[SearchDoc]:
+def _keyed(item) -> SearchDoc | None:
+    """:func:`from_content` with its ``key`` computed, so that :class:`Reuse` keeps that too."""
+    doc = from_content(item)
+    if doc is not None:
+        getattr(doc, "key")
+    return doc
+
+
+class Reuse:
+    """The last build's documents of the source files that have not changed since (same content digest).
+
+    Kept in *path* with the *stamp* of the code and settings that made them;
+    with any other stamp every document is made anew.
+    """
+
+    def __init__(self, path: str, stamp: str):
+        self.path, self.stamp = path, stamp
+        self.old: dict = {}
+        self.new: dict = {}
+        try:
+            with open(path, "rb") as fh:
+                stamp_found, docs = pickle.load(fh)
+            if stamp_found == stamp:
+                self.old = docs
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError):
+            pass
+
+    def get(self, key, make):
+        found = self.old[key] if key in self.old else make()
+        self.new[key] = found
+        return found
+
+    def save(self) -> None:
+        if self.new.keys() != self.old.keys():
+            tmp = self.path + ".tmp"
+            with open(tmp, "wb") as fh:
+                pickle.dump((self.stamp, self.new), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+
+
+def collect(contents, directory, lang: str, default_lang: str, reuse: Reuse | None = None) -> list[SearchDoc]:
     """Every searchable page in *lang*, one per URL, in a stable order."""
     docs: dict[str, SearchDoc] = {}
     for item in contents:
-        if getattr(item, "lang", None) == lang:
-            found = from_content(item)
+        if getattr(item, "lang", None) == lang and getattr(item, "doc", None) is not None:
+            make = functools.partial(_keyed, item)
+            found = reuse.get((item.source_path, lang, item.doc.digest), make) if reuse else make()
             if found is not None:
                 docs[found.url] = found
     for point in (directory.points if directory is not None else []):
         found = from_point(point, lang, default_lang)
         docs[found.url] = found
+    if reuse:
+        reuse.save()
     return sorted(docs.values(), key=lambda d: d.url)
 
 

@@ -12,9 +12,9 @@ from ..settings import SettingsError
 class SearchSettings:
     """``SEARCH = {"cache_path": ..., "per_page": ...}`` in pelicanconf.py, all optional.
 
-    cache_path: where the Whoosh index (read by ``scripts/search.py``) and the
-        analysis cache live; outside the public site.  Default: ``cache/search``
-        beside the output folder (``output/`` → ``cache/search/``).
+    cache_path: where the Whoosh index (read by ``scripts/search.py``) and what
+        the next build reuses live; outside the public site.  Default: ``search``
+        in the build's cache folder (``output/`` → ``output.cache/search/``).
     per_page: results per page in the browser.
     """
 
@@ -25,14 +25,13 @@ class SearchSettings:
     def from_settings(cls, settings: dict) -> "SearchSettings":
         raw = settings.get("SEARCH") or {}
         if not isinstance(raw, dict):
-            raise SettingsError("pelicanconf.py: SEARCH must be a dict such as {'cache_path': 'cache/search'}")
+            raise SettingsError("pelicanconf.py: SEARCH must be a dict such as {'per_page': 10}")
         names = [f.name for f in fields(cls)]
         unknown = [k for k in raw if k not in names]
         if unknown:
             raise SettingsError("pelicanconf.py: SEARCH: unknown key(s) " + ", ".join(
                 f"'{k}'{did_you_mean(k, names)}" for k in unknown) + f"; allowed: {', '.join(names)}")
-        output = os.path.abspath(settings["OUTPUT_PATH"])
-        cache_path = raw.get("cache_path", os.path.join(os.path.dirname(output), "cache", "search"))
+        cache_path = raw.get("cache_path", os.path.join(settings["CACHE_PATH"], "search"))
         if not isinstance(cache_path, str) or not cache_path:
             raise SettingsError(f"pelicanconf.py: SEARCH: 'cache_path' must be a folder path, found {cache_path!r}")
         per_page = raw.get("per_page", 10)

@@ -1,73 +1,77 @@
-"""The search index of one language: analysed documents, BM25F weights and the Whoosh index.
+"""The search index of one language: the browser's postings records and the staff CLI's Whoosh index.
 
 A plain class, testable without building a site (MkDocs' ``SearchIndex``):
-``SearchIndex(lang, cache_dir).build(docs)`` analyses the documents, reusing
-the analysis of any document whose text was analysed before (a content-hash →
-terms cache on disk, one file per document), brings the Whoosh index for the
-staff CLI up to date by rewriting only changed documents, and computes the
-BM25F weight of every term in every document for the static export.
+``SearchIndex(lang, cache_dir).build(docs)`` leaves in ``records`` every term's
+encoded postings for the static export, and brings the Whoosh index for
+``scripts/search.py`` up to date.
+
+A first build analyses every document at once and writes both indexes in one
+pass.  It keeps its postings in ``cache_dir``; the next build compares the
+documents with the ones it kept and, when only the content of some changed
+(same pages, same order, same average field lengths), analyses those alone,
+swaps their postings, re-encodes only the terms they contain or contained and
+updates their Whoosh documents.  Anything else is built again from scratch, so
+the output always equals a first build's.  The cache is stamped with a digest
+of this package's code and libraries (:func:`code_digest`): any change there
+starts afresh.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 import os
 import pickle
 import shutil
-from array import array
-from collections import Counter
-from dataclasses import dataclass
-from sys import intern
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
+import numpy as np
 from whoosh import fields as wf, index as wi
 from whoosh.qparser import MultifieldParser
 from whoosh.qparser.dateparse import DateParserPlugin
 from whoosh.query import Or, Term
+from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25F
+from whoosh.writing import NO_MERGE
 
-from .analysis import ANALYSIS_VERSION, PortalTokenizer, Tokens, index_tokens, index_words, normalize
+from . import inverted
+from .analysis import Analysis, PortalTokenizer, Tokens, analyse_texts
 from .collect import POINT_TYPE, TYPE_ORDER, SearchDoc, all_field_names
+from .inverted import B, K1, Postings
+from .segment import Document, write_index
 
-K1, B = 1.2, 0.75
 TITLE_BOOST, METADATA_BOOST, BODY_BOOST = 3.0, 2.0, 1.0
-WORD_PREFIX = "="  # dictionary words live beside the bigrams under this prefix
 WORD_BOOST = 1.5  # a whole-word match outweighs the bigrams it overlaps
+WORDS_FIELD = "words"
+MAX_SEGMENTS = 8  # past this many Whoosh segments, an update merges all but the largest
+FNV_OFFSET, FNV_PRIME = 0x811C9DC5, 0x01000193
+LIBRARIES = ("Whoosh-Reloaded", "numpy", "rjieba", "OpenCC")  # their versions stamp the cache too
 
 
-def boost(field: str) -> float:
-    return TITLE_BOOST if field == "title" else BODY_BOOST if field == "body" else METADATA_BOOST
+def boost(field_name: str) -> float:
+    return TITLE_BOOST if field_name == "title" else BODY_BOOST if field_name == "body" else METADATA_BOOST
 
 
-@dataclass
-class Analysed:
-    """One document's analysis: per field, its terms and their slots, and its dictionary words."""
-
-    tokens: dict[str, tuple[list[str], array]]
-    words: dict[str, list[str]]
-
-
-def analyse(doc_fields) -> Analysed:
-    """Analyse (field, text) pairs; the one place the build calls the analysers."""
-    tokens, words = {}, {}
-    for name, text in doc_fields:
-        norm = normalize(text)
-        tokens[name] = index_tokens(norm)
-        words[name] = index_words(norm)
-    return Analysed(tokens, words)
+def fnv1a(data: bytes) -> int:
+    h = FNV_OFFSET
+    for byte in data:
+        h = ((h ^ byte) * FNV_PRIME) & 0xFFFFFFFF
+    return h
 
 
-def content_key(doc: SearchDoc) -> str:
-    """Changes exactly when the analysis of the document would."""
-    digest = hashlib.sha1(f"{ANALYSIS_VERSION}\0".encode())
-    for name, text in doc.fields:
-        digest.update(f"{name}\0{text}\0".encode())
-    return digest.hexdigest()
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """Digest of this package's source and the libraries that shape its output.
 
-
-def record_key(doc: SearchDoc, content: str) -> str:
-    """Changes when anything the Whoosh index stores about the document changes."""
-    return hashlib.sha1(f"{content}\0{doc.type}\0{doc.date}\0{doc.region}".encode()).hexdigest()
+    What the cache holds depends on nothing else: documents are compared with
+    everything the index takes from them (``SearchDoc.key``).
+    """
+    h = hashlib.sha256(" ".join(metadata.version(d) for d in LIBRARIES).encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 def year_of(doc: SearchDoc) -> int | None:
@@ -80,192 +84,260 @@ def facet_key(doc: SearchDoc):
     return (TYPE_ORDER.index(doc.type), doc.region, -(year_of(doc) or 0), doc.url)
 
 
-class AnalysisCache:
-    """Content hash → :class:`Analysed`, one pickle per document under *folder*."""
-
-    def __init__(self, folder: str):
-        self.folder = folder
-        os.makedirs(folder, exist_ok=True)
-
-    def _path(self, key: str) -> str:
-        return os.path.join(self.folder, key + ".pickle")
-
-    def get(self, key: str) -> Analysed | None:
-        try:
-            with open(self._path(key), "rb") as fh:
-                found = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError):
-            return None
-        for name, (terms, slots) in found.tokens.items():
-            found.tokens[name] = (list(map(intern, terms)), slots)
-        return found
-
-    def put(self, key: str, value: Analysed) -> None:
-        tmp = self._path(key) + ".tmp"
-        with open(tmp, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self._path(key))
-
-    def keep_only(self, keys: set[str]) -> None:
-        """Forget analyses no current document uses."""
-        for name in sorted(os.listdir(self.folder)):
-            if name.removesuffix(".pickle") not in keys:
-                os.remove(os.path.join(self.folder, name))
+def _round(value: float) -> float:
+    """Two significant digits: an average length that one edit barely moves stays the same."""
+    return float(f"{value:.2g}") or 1.0
 
 
 @dataclass
-class TermPostings:
-    """One term's documents (ascending ids), weights before idf, and slots per document."""
+class Units:
+    """The (document, field) texts of some documents, in document then field order."""
 
-    docs: array
-    weights: array
-    positions: bytearray  # per document: varint count, then varint slot deltas
+    doc: np.ndarray
+    field: np.ndarray
+    lengths: np.ndarray
+    word_lengths: np.ndarray
+    spans: np.ndarray
+
+    @classmethod
+    def of(cls, docs: list[SearchDoc], ids, analysis: Analysis) -> "Units":
+        names = {name: i for i, name in enumerate(all_field_names())}
+        return cls(doc=np.repeat(np.asarray(ids, dtype=np.int64), [len(d.fields) for d in docs]),
+                   field=np.array([names[name] for d in docs for name, _ in d.fields], dtype=np.int64),
+                   lengths=analysis.lengths, word_lengths=analysis.word_lengths, spans=analysis.spans)
+
+    def without(self, docs: np.ndarray) -> "Units":
+        keep = ~np.isin(self.doc, docs)
+        return Units(self.doc[keep], self.field[keep], self.lengths[keep], self.word_lengths[keep], self.spans[keep])
+
+    def joined(self, other: "Units") -> "Units":
+        order = np.argsort(np.concatenate((self.doc, other.doc)), kind="stable")
+        return Units(*(np.concatenate((a, b))[order] for a, b in
+                       zip((self.doc, self.field, self.lengths, self.word_lengths, self.spans),
+                           (other.doc, other.field, other.lengths, other.word_lengths, other.spans))))
+
+    def averages(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """Per field: mean tokens and mean words of the units that have it, rounded."""
+        n = len(all_field_names())
+        count = np.bincount(self.field, minlength=n)
+        tokens = np.bincount(self.field, weights=self.lengths, minlength=n)
+        words = np.bincount(self.field, weights=self.word_lengths, minlength=n)
+        return (tuple(_round(t / c) if c else 1.0 for t, c in zip(tokens.tolist(), count.tolist())),
+                tuple(_round(w / c) if c else 1.0 for w, c in zip(words.tolist(), count.tolist())))
 
 
-def varint(value: int, out: bytearray) -> None:
-    while value > 0x7F:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
+def _postings(analysis: Analysis, units: Units, averages) -> Postings:
+    """The analysis's postings (its units are *units*), weighted with the corpus *averages*."""
+    names = all_field_names()
+    boosts = np.array([boost(n) for n in names])
+    token_avg, word_avg = (np.array(a) for a in averages)
+    f = units.field
+    token_weight = boosts[f] / (1 - B + B * units.lengths / token_avg[f])
+    word_weight = WORD_BOOST * boosts[f] / (1 - B + B * units.word_lengths / word_avg[f])
+    step = np.where(units.spans > 0, units.spans + 1, 0)  # a gap: no phrase runs from one field into the next
+    before = np.cumsum(step) - step
+    first = np.flatnonzero(np.diff(units.doc, prepend=-1))
+    base = before - np.repeat(before[first], np.diff(np.append(first, units.doc.size)))
+    return inverted.build(analysis, units.doc, base, token_weight, word_weight)
+
+
+@dataclass
+class State:
+    """What a build keeps for the next one; ``token`` names this version of it."""
+
+    stamp: str
+    keys: list[str]
+    urls: list[str]
+    units: Units
+    averages: tuple
+    postings: Postings
+    records: dict[str, tuple[bytes, bytes]]
+    hashes: dict[str, int] = field(default_factory=dict)
+    token: str = ""
 
 
 class SearchIndex:
-    """One language's documents, analysed, weighted and kept on disk for the CLI."""
+    """One language's documents, their static postings records and their Whoosh index.
 
-    def __init__(self, lang: str, cache_dir: str, analyser=analyse):
+    After :meth:`build`, ``records`` maps every term to its encoded postings
+    (see :func:`inverted.encode`), ``hashes`` every term to its FNV-1a hash;
+    ``changed_docs``/``changed_terms`` say which document ids and terms may
+    differ from the build that ``previous_token`` names (None: any of them).
+    """
+
+    def __init__(self, lang: str, cache_dir: str, analyser=analyse_texts):
         self.lang = lang
         self.cache_dir = cache_dir
         self.analyser = analyser
-        self.cache = AnalysisCache(os.path.join(cache_dir, f"analysed-{lang}"))
+        self.stamp = code_digest()
         self.docs: list[SearchDoc] = []
-        self.analysed: list[Analysed] = []
-        self.keys: list[str] = []
+        self.records: dict[str, tuple[bytes, bytes]] = {}
+        self.hashes: dict[str, int] = {}
+        self.token = self.previous_token = ""
+        self.changed_docs: set[int] | None = None
+        self.changed_terms: set[str] | None = None
         self.stats = {"analysed": 0, "reused": 0, "whoosh_written": 0, "whoosh_deleted": 0}
 
     @property
     def whoosh_dir(self) -> str:
         return whoosh_dir(self.cache_dir, self.lang)
 
+    @property
+    def state_path(self) -> str:
+        return os.path.join(self.cache_dir, f"state-{self.lang}.pickle")
+
     def build(self, docs: list[SearchDoc]) -> None:
-        """Analyse *docs* (reusing cached analyses) in document-id order and update the Whoosh index."""
+        """Index *docs* (in document-id order, see :func:`facet_key`), reusing the last build where it can."""
         self.docs = sorted(docs, key=facet_key)
-        self.keys, self.analysed = [], []
-        for doc in self.docs:
-            key = content_key(doc)
-            found = self.cache.get(key)
-            if found is None:
-                found = self.analyser(doc.fields)
-                self.cache.put(key, found)
-                self.stats["analysed"] += 1
+        keys = [d.key for d in self.docs]
+        state = self._load()
+        self.previous_token = state.token if state else ""
+        if state is None or state.urls != [d.url for d in self.docs] or not self._whoosh_matches():
+            state = self._build_all(keys)
+        else:
+            changed = [i for i, (new, old) in enumerate(zip(keys, state.keys)) if new != old]
+            self.stats["reused"] = len(self.docs) - len(changed)
+            self.changed_docs, self.changed_terms = set(changed), set()
+            if changed and not self._update(state, keys, changed):
+                state = self._build_all(keys)
+        if state.token != self.previous_token or not state.token:
+            for term in state.records.keys() - state.hashes.keys():
+                state.hashes[term] = fnv1a(term.encode("utf-8"))
+            if len(state.hashes) > 2 * len(state.records):
+                state.hashes = {t: state.hashes[t] for t in state.records}
+            state.token = os.urandom(8).hex()
+            self._save(state)
+        self.records, self.hashes, self.token = state.records, state.hashes, state.token
+
+    def _analyse(self, docs: list[SearchDoc]) -> Analysis:
+        self.stats["analysed"] += len(docs)
+        return self.analyser([text for d in docs for _, text in d.fields])
+
+    def _build_all(self, keys: list[str]) -> State:
+        self.changed_docs = self.changed_terms = None
+        analysis = self._analyse(self.docs)
+        units = Units.of(self.docs, range(len(self.docs)), analysis)
+        averages = units.averages()
+        postings = _postings(analysis, units, averages)
+        records = {postings.terms[t]: r for t, r in
+                   inverted.encode(postings, len(self.docs), np.arange(len(postings.terms))).items()}
+        self._write_whoosh(analysis, units)
+        return State(self.stamp, keys, [d.url for d in self.docs], units, averages, postings, records)
+
+    def _update(self, state: State, keys: list[str], changed: list[int]) -> bool:
+        """Swap in the changed documents; False if that would change the corpus statistics."""
+        docs = [self.docs[i] for i in changed]
+        ids = np.asarray(changed, dtype=np.int64)
+        analysis = self._analyse(docs)
+        fresh = Units.of(docs, ids, analysis)
+        units = state.units.without(ids).joined(fresh)
+        if units.averages() != state.averages:
+            return False
+        postings, affected = inverted.replace_docs(state.postings, ids, _postings(analysis, fresh, state.averages))
+        records = inverted.encode(postings, len(self.docs), affected)
+        for t in affected.tolist():
+            term = postings.terms[t]
+            self.changed_terms.add(term)
+            if t in records:
+                state.records[term] = records[t]
             else:
-                self.stats["reused"] += 1
-            self.keys.append(key)
-            self.analysed.append(found)
-        self.cache.keep_only(set(self.keys))
-        self._update_whoosh()
+                state.records.pop(term, None)
+        self._update_whoosh(docs, analysis)
+        state.keys, state.units, state.postings, state.token = keys, units, postings, ""
+        return True
 
-    # -- Whoosh, for the staff CLI ------------------------------------------------
+    # -- the cache ------------------------------------------------------------------
 
-    def _schema(self) -> wf.Schema:
-        schema = wf.Schema(url=wf.ID(stored=True, unique=True), key=wf.ID(stored=True),
-                           type=wf.ID(stored=True), date=wf.DATETIME(stored=True),
-                           words=wf.TEXT(analyzer=PortalTokenizer(words=True), phrase=False,
-                                         multitoken_query="or", field_boost=WORD_BOOST))
-        for name in all_field_names():
-            schema.add(name, wf.TEXT(analyzer=PortalTokenizer(), phrase=True, stored=(name == "title"),
-                                     multitoken_query="phrase", field_boost=boost(name)))
-        return schema
+    def _load(self) -> State | None:
+        try:
+            with open(self.state_path, "rb") as fh:
+                state = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
+            return None
+        return state if isinstance(state, State) and state.stamp == self.stamp else None
 
-    def _open_whoosh(self):
-        """The existing index if it was written by these rules and fields, else a new empty one."""
-        folder, version = self.whoosh_dir, f"{ANALYSIS_VERSION} {' '.join(all_field_names())}"
-        stamp = os.path.join(folder, "VERSION")
-        if wi.exists_in(folder) and os.path.exists(stamp):
-            with open(stamp, encoding="utf-8") as fh:
-                if fh.read() == version:
-                    return wi.open_dir(folder)
+    def _save(self, state: State) -> None:
+        os.makedirs(self.cache_dir, exist_ok=True)
+        tmp = self.state_path + ".tmp"
+        with open(tmp, "wb") as fh:
+            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.state_path)
+
+    # -- Whoosh, for the staff CLI ------------------------------------------------------
+
+    def _stamp_file(self) -> str:
+        return os.path.join(self.whoosh_dir, "STAMP")
+
+    def _whoosh_matches(self) -> bool:
+        try:
+            with open(self._stamp_file(), encoding="utf-8") as fh:
+                return fh.read() == self.stamp and wi.exists_in(self.whoosh_dir)
+        except OSError:
+            return False
+
+    def _write_whoosh(self, analysis: Analysis, units: Units) -> None:
+        """A new index in a fresh folder, swapped in whole."""
+        folder = self.whoosh_dir
+        fresh = folder + ".new"
+        shutil.rmtree(fresh, ignore_errors=True)
+        os.makedirs(fresh)
+        write_index(fresh, whoosh_schema(), [whoosh_document(d) for d in self.docs], analysis, units.doc,
+                    units.field, all_field_names(), WORDS_FIELD)
+        with open(os.path.join(fresh, "STAMP"), "w", encoding="utf-8") as fh:
+            fh.write(self.stamp)
         shutil.rmtree(folder, ignore_errors=True)
-        os.makedirs(folder)
-        with open(stamp, "w", encoding="utf-8") as fh:
-            fh.write(version)
-        return wi.create_in(folder, self._schema())
+        os.replace(fresh, folder)
+        self.stats["whoosh_written"] += len(self.docs)
 
-    def _update_whoosh(self) -> None:
-        ix = self._open_whoosh()
-        with ix.searcher() as searcher:
-            stored = {f["url"]: f["key"] for f in searcher.all_stored_fields()}
-        current = {doc.url: (doc, record_key(doc, key), analysed)
-                   for doc, key, analysed in zip(self.docs, self.keys, self.analysed)}
-        stale = [url for url, key in stored.items() if url not in current or current[url][1] != key]
-        fresh = [entry for url, entry in current.items() if stored.get(url) != entry[1]]
-        if not stale and not fresh:
-            return
-        writer = ix.writer(limitmb=256)
-        for url in stale:
-            writer.delete_by_term("url", url)
-        for doc, key, analysed in fresh:
-            values = {name: Tokens(text, list(zip(*analysed.tokens[name]))) for name, text in doc.fields}
-            words = [w for name, _ in doc.fields for w in analysed.words[name]]
-            writer.add_document(url=doc.url, key=key, type=doc.type, words=Tokens("", list(zip(words, range(len(words))))),
-                                date=dt.datetime.combine(doc.date, dt.time()) if doc.date else None, **values)
-        writer.commit()
-        self.stats["whoosh_written"] += len(fresh)
-        self.stats["whoosh_deleted"] += len(stale)
+    def _update_whoosh(self, docs: list[SearchDoc], analysis: Analysis) -> None:
+        """Replace *docs* (analysed together in *analysis*) with Whoosh's own writer."""
+        writer = wi.open_dir(self.whoosh_dir).writer()
+        for doc in docs:
+            writer.delete_by_term("url", doc.url)
+        add_documents(writer, docs, analysis)
+        writer.commit(mergetype=_merge_small if len(writer.segments) >= MAX_SEGMENTS else NO_MERGE)
+        self.stats["whoosh_written"] += len(docs)
+        self.stats["whoosh_deleted"] += len(docs)
 
-    # -- BM25F, for the static export ---------------------------------------------
 
-    def postings(self) -> dict[str, TermPostings]:
-        """Every term's postings with BM25F weights (idf applied); document ids are list positions.
+def whoosh_schema() -> wf.Schema:
+    schema = wf.Schema(url=wf.ID(stored=True, unique=True), type=wf.ID(stored=True), date=wf.DATETIME(stored=True),
+                       words=wf.TEXT(analyzer=PortalTokenizer(words=True), phrase=False, multitoken_query="or",
+                                     field_boost=WORD_BOOST))
+    for name in all_field_names():
+        schema.add(name, wf.TEXT(analyzer=PortalTokenizer(), phrase=True, stored=(name == "title"),
+                                 multitoken_query="phrase", field_boost=boost(name)))
+    return schema
 
-        BM25F proper: each field's term frequency is length-normalised and
-        boosted, summed over fields, then saturated once (``k1``) and scaled by
-        the term's idf over all documents.
-        """
-        lengths: dict[str, list[int]] = {}
-        for analysed in self.analysed:
-            for name, (terms, _) in analysed.tokens.items():
-                lengths.setdefault(name, []).append(len(terms))
-            for name, words in analysed.words.items():
-                lengths.setdefault(WORD_PREFIX + name, []).append(len(words))
-        average = {name: (sum(values) / len(values)) or 1.0 for name, values in lengths.items()}
-        out: dict[str, TermPostings] = {}
-        for doc_id, analysed in enumerate(self.analysed):
-            score: dict[str, float] = {}
-            slots_of: dict[str, list[int]] = {}
-            base = 0
-            for name, (terms, slots) in analysed.tokens.items():
-                if not terms:
-                    continue
-                norm = boost(name) / (1 - B + B * len(terms) / average[name])
-                for term, tf in Counter(terms).items():
-                    score[term] = score.get(term, 0.0) + tf * norm
-                for term, slot in zip(terms, slots):
-                    slots_of.setdefault(term, []).append(base + slot)
-                base += slots[-1] + 2  # a gap: no phrase runs from one field into the next
-            for name, words in analysed.words.items():
-                if words:
-                    norm = WORD_BOOST * boost(name) / (1 - B + B * len(words) / average[WORD_PREFIX + name])
-                    for word, tf in Counter(words).items():
-                        term = WORD_PREFIX + word
-                        score[term] = score.get(term, 0.0) + tf * norm
-            for term, tf in score.items():
-                entry = out.get(term)
-                if entry is None:
-                    entry = out[term] = TermPostings(array("I"), array("f"), bytearray())
-                entry.docs.append(doc_id)
-                entry.weights.append(tf * (K1 + 1) / (tf + K1))
-                slots = slots_of.get(term, ())
-                varint(len(slots), entry.positions)
-                previous = 0
-                for slot in slots:
-                    varint(slot - previous, entry.positions)
-                    previous = slot
-        total = len(self.analysed)
-        for entry in out.values():
-            df = len(entry.docs)
-            idf = math.log(1 + (total - df + 0.5) / (df + 0.5))
-            entry.weights = array("f", (w * idf for w in entry.weights))
-        return out
+
+def whoosh_document(doc: SearchDoc) -> Document:
+    date = dt.datetime.combine(doc.date, dt.time()) if doc.date else None
+    return Document(stored={"url": doc.url, "type": doc.type, "date": date, "title": doc.title},
+                    ids={"url": doc.url, "type": doc.type, "date": date})
+
+
+def add_documents(writer, docs: list[SearchDoc], analysis: Analysis) -> None:
+    """Add *docs*, analysed together in *analysis*, through a Whoosh writer (their tokens replayed)."""
+    unit = 0
+    for doc in docs:
+        values, words = {}, []
+        for name, text in doc.fields:
+            values[name] = Tokens(text, analysis.unit_tokens(unit))
+            words += analysis.unit_words(unit)
+            unit += 1
+        writer.add_document(**whoosh_document(doc).ids, words=Tokens("", [(w, i) for i, w in enumerate(words)]),
+                            **values)
+
+
+def _merge_small(writer, segments):
+    """Merge every segment but the largest into the new one (the largest is the first build's)."""
+    largest = max(segments, key=lambda s: s.doc_count_all())
+    for segment in segments:
+        if segment is not largest:
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+    return [largest]
 
 
 def whoosh_dir(cache_dir: str, lang: str) -> str:
@@ -290,8 +362,7 @@ def search_whoosh(cache_dir: str, lang: str, text: str, types=(), limit: int = 2
     if not wi.exists_in(folder):
         raise FileNotFoundError(f"no search index for '{lang}' in {folder}; build the site first")
     ix = wi.open_dir(folder)
-    text_fields = all_field_names() + ["words"]
-    parser = MultifieldParser(text_fields, ix.schema)
+    parser = MultifieldParser(all_field_names() + [WORDS_FIELD], ix.schema)
     parser.add_plugin(DateParserPlugin())
     query = parser.parse(text)
     only = Or([Term("type", t) for t in types]) if types else None

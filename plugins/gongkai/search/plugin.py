@@ -16,10 +16,10 @@ from pelican.generators import Generator
 from .. import build_state
 from ..i18n import lang_path
 from ..schema import LANGS
-from .collect import collect, type_labels
+from .collect import Reuse, collect, type_labels
 from .config import SearchSettings
 from .export import export, facets
-from .index import SearchIndex
+from .index import SearchIndex, code_digest
 
 log = logging.getLogger(__name__)
 PAGE = "search.html"
@@ -35,11 +35,16 @@ class SearchGenerator(Generator):
         labels = type_labels()
         for lang in LANGS:
             started = time.perf_counter()
-            index = SearchIndex(lang, self.search_settings.cache_path)
-            index.build(collect(build_state.contents, self.context.get("directory"), lang, default))
+            cache = self.search_settings.cache_path
+            os.makedirs(cache, exist_ok=True)
+            reuse = Reuse(os.path.join(cache, f"docs-{lang}.pickle"),
+                          f"{code_digest()} {self.settings.get('PORTAL_BUILD_DIGEST', '')}")
+            index = SearchIndex(lang, cache)
+            index.build(collect(build_state.contents, self.context.get("directory"), lang, default, reuse))
             folder = lang_path(FOLDER, lang, default)
-            written = export(index, os.path.join(writer.output_path, folder))
-            log.info("search %s: %d documents (%d analysed, %d reused), %d terms in %d shards, %.1f s",
+            live = self.settings.get("PORTAL_LIVE_OUTPUT_PATH")
+            written = export(index, os.path.join(writer.output_path, folder), live and os.path.join(live, folder))
+            log.info("search %s: %d documents (%d analysed, %d reused), %d terms in %d shards, %.2f s",
                      lang, written["docs"], index.stats["analysed"], index.stats["reused"], written["terms"],
                      written["shards"], time.perf_counter() - started)
             page_path = lang_path(PAGE, lang, default)
