@@ -66,4 +66,4 @@ translations: $(STAMP)
 	$(BIN)/pybabel update --no-fuzzy-matching -i theme/translations/messages.pot -d theme/translations
 
 clean:
-	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).building $(OUTPUTDIR).old
+	rm -rf $(OUTPUTDIR) $(OUTPUTDIR).building $(OUTPUTDIR).old $(OUTPUTDIR).cache

@@ -89,7 +89,7 @@ def main(argv=None) -> int:
 
         def cold():
             shutil.rmtree(portal_out, ignore_errors=True)
-            shutil.rmtree(ROOT / "cache", ignore_errors=True)
+            shutil.rmtree(f"{portal_out}.cache", ignore_errors=True)
 
         print("builds (median of runs):")
         plain, plain_peak = median_run("plain Pelican, cold", plain_cmd, args.runs,

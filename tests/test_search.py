@@ -90,10 +90,11 @@ def reference_tokens(text: str) -> list[tuple[str, int]]:
     return sorted(out)
 
 
-def test_texts_analysed_together_get_the_tokens_of_each_alone():
+def test_texts_analysed_together_get_the_tokens_of_each_alone(monkeypatch):
+    monkeypatch.setattr(analysis, "BATCH_CHARS", 30)  # several batches
     texts = ["进一步做好人口计生工作，落实社会抚养费", "", "人", "the services of 2011年3月 凉委发〔2011〕38号",
              "ＷＨＯ和联合国人口基金 who planning", "，。！", "the of", "計劃生育 𠀀𠀁 abc"]
-    together = analysis.merge([analyse_texts(texts[:3]), analyse_texts(texts[3:])])
+    together = analyse_texts(texts)
     for unit, text in enumerate(texts):
         assert sorted(together.unit_tokens(unit)) == reference_tokens(text), text
         assert sorted(together.unit_words(unit)) == sorted(

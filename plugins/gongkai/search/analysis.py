@@ -45,13 +45,25 @@ LATIN_RANGES = ((0x30, 0x39), (0x61, 0x7A), (0xDF, 0xF6), (0xF8, 0xFF))
 
 
 def _char_class(ranges) -> str:
-    return "".join(chr(a) if a == b else f"{chr(a)}-{chr(b)}" for a, b in ranges)
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+
+
+def _ranges(chars) -> list[tuple[int, int]]:
+    """Sorted characters as (first, last) code point ranges."""
+    out: list[list[int]] = []
+    for cp in sorted(map(ord, chars)):
+        if out and cp == out[-1][1] + 1:
+            out[-1][1] = cp
+        else:
+            out.append([cp, cp])
+    return [(a, b) for a, b in out]
 
 
 HAN, LATIN = _char_class(HAN_RANGES), _char_class(LATIN_RANGES)
 SCAN_RE = re.compile(f"([{HAN}]+)|([{LATIN}]+)")
 HAN_RE = re.compile(f"^[{HAN}]+$")
 HAN_CHAR_RE = re.compile(f"[{HAN}]")
+LATIN_WORD_RE = re.compile(f"[{LATIN}]+")
 # rjieba's words, one per line: those of two or more Han characters and nothing else.
 WORD_LINE_RE = re.compile(f"^[{HAN}]{{2,}}$", re.M)
 # Converters and old pages write the brackets of 发文字号 in many ways (after NFKC).
@@ -92,8 +104,8 @@ def _fold() -> tuple[re.Pattern, dict[str, str]]:
     table.update((k, v) for k, v in fold.items() if k not in table)
     # Two classes: Python's regex engine tests a class holding astral characters
     # range by range, so the astral one is only tried on astral characters.
-    bmp = "".join(re.escape(c) for c in sorted(table) if ord(c) < 0x10000)
-    astral = "".join(re.escape(c) for c in sorted(table) if ord(c) >= 0x10000)
+    bmp = _char_class(_ranges(c for c in table if ord(c) < 0x10000))
+    astral = _char_class(_ranges(c for c in table if ord(c) >= 0x10000))
     return re.compile(f"[{bmp}]|(?=[\U00010000-\U0010ffff])[{astral}]"), table
 
 
@@ -124,22 +136,21 @@ def _in_ranges(cps: np.ndarray, ranges) -> np.ndarray:
     return mask
 
 
-def _sort_groups(keys: np.ndarray, key_count: int) -> tuple[np.ndarray, np.ndarray]:
-    """Stable sort by *keys* (ints below *key_count*): (sorted keys, original index of each)."""
+def _sort_groups(keys: np.ndarray, key_count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Stable sort by *keys* (ints below *key_count*): (the distinct keys, each sorted row's group
+    number 0, 1, … as int32, the original index of each sorted row)."""
     seq_bits = max(1, int(keys.size).bit_length())
     if int(key_count).bit_length() + seq_bits > 64:
         raise ValueError("search: too many distinct terms and tokens for one index")
-    packed = (keys.astype(np.int64) << seq_bits).view(np.uint64)
+    packed = keys.astype(np.uint64) << np.uint64(seq_bits)
     packed |= np.arange(keys.size, dtype=np.uint64)
     packed.sort()
-    return (packed >> np.uint64(seq_bits)).view(np.int64), (packed & np.uint64((1 << seq_bits) - 1)).view(np.int64)
-
-
-def _group_numbers(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values of *sorted_keys* and each row's group number (0, 1, …)."""
-    new = np.ones(sorted_keys.size, dtype=bool)
-    new[1:] = sorted_keys[1:] != sorted_keys[:-1]
-    return sorted_keys[new], np.cumsum(new) - 1
+    order = (packed & np.uint64((1 << seq_bits) - 1)).view(np.int64)
+    packed >>= np.uint64(seq_bits)
+    new = np.ones(packed.size, dtype=bool)
+    np.not_equal(packed[1:], packed[:-1], out=new[1:])
+    group = np.cumsum(new, dtype=np.int32) - 1
+    return packed[new].view(np.int64), group, order
 
 
 @dataclass
@@ -180,61 +191,105 @@ def _runs(kind: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return starts[keep], ends[keep]
 
 
+class _Keys:
+    """Integer keys for terms, ordered as the terms' strings.
+
+    Latin stems that start with a digit come first, then the ``<X`` edges,
+    the other stems, and the terms that start with a Han character (``XY`` and
+    ``X>``, by the rank of X then Y; ">" ranks 0, the Han characters from 1 in
+    code point order).  The alphabet and the stems are those of all the texts,
+    so keys from different batches of them compare.
+    """
+
+    def __init__(self, batches: list[str]):
+        present = np.zeros(HAN_RANGES[-1][1] + 1, dtype=bool)
+        latin_words: set[str] = set()
+        for text in batches:
+            cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+            present[cps[_in_ranges(cps, HAN_RANGES)]] = True
+            latin_words.update(LATIN_WORD_RE.findall(text))
+        alphabet = np.flatnonzero(present)
+        self.rank = np.zeros(present.size, dtype=np.int64)
+        self.rank[alphabet] = np.arange(1, alphabet.size + 1)
+        self.symbols = [END] + [chr(c) for c in alphabet.tolist()]
+        self.n_sym = len(self.symbols)
+        self.stems = sorted({latin_term(w) for w in latin_words if w not in STOP})
+        self.digits = sum(1 for t in self.stems if t[0].isdigit())
+        self.stem_key = {t: i if i < self.digits else i + self.n_sym for i, t in enumerate(self.stems)}
+        self.han_base = len(self.stems) + self.n_sym
+        self.count = self.han_base + self.n_sym * self.n_sym
+        self.dtype = np.int32 if self.count < 2 ** 31 else np.int64
+
+    def pair(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        return self.han_base + self.rank[first] * self.n_sym + self.rank[second]
+
+    def start(self, char: np.ndarray) -> np.ndarray:
+        return self.digits + self.rank[char]
+
+    def end(self, char: np.ndarray) -> np.ndarray:
+        return self.han_base + self.rank[char] * self.n_sym
+
+    def name(self, key: int) -> str:
+        if key >= self.han_base:
+            return self.symbols[(key - self.han_base) // self.n_sym] + self.symbols[(key - self.han_base) % self.n_sym]
+        if self.digits <= key < self.digits + self.n_sym:
+            return START + self.symbols[key - self.digits]
+        return self.stems[key if key < self.digits else key - self.n_sym]
+
+
+def _batches(norms: list[str]) -> list[tuple[int, int]]:
+    """Ranges of texts of about ``BATCH_CHARS`` characters: array memory stays bounded."""
+    out, start, size = [], 0, 0
+    for i, text in enumerate(norms):
+        size += len(text) + 1
+        if size >= BATCH_CHARS:
+            out.append((start, i + 1))
+            start, size = i + 1, 0
+    if start < len(norms) or not out:
+        out.append((start, len(norms)))
+    return out
+
+
 def analyse_texts(texts: list[str]) -> Analysis:
     """Normalise and cut *texts* (the module's rules, as array operations).
 
-    Texts are analysed in batches of about ``BATCH_CHARS`` characters, which
-    bounds the memory the arrays take, then the batches are merged.
-    """
-    batches, start, size = [], 0, 0
-    for i, text in enumerate(texts):
-        size += len(text)
-        if size >= BATCH_CHARS:
-            batches.append(_analyse_batch(texts[start:i + 1]))
-            start, size = i + 1, 0
-    if start < len(texts) or not batches:
-        batches.append(_analyse_batch(texts[start:]))
-    return batches[0] if len(batches) == 1 else merge(batches)
-
-
-def merge(parts: list[Analysis]) -> Analysis:
-    """One analysis of the texts of *parts*, one part's texts after the other's."""
-    terms = sorted(set().union(*(p.terms for p in parts)))
-    words = sorted(set().union(*(p.words for p in parts)))
-    term_index = {t: i for i, t in enumerate(terms)}
-    word_index = {w: i for i, w in enumerate(words)}
-    first_unit = np.cumsum([0] + [p.lengths.size for p in parts])
-
-    def regroup(ids, index, names, units, *columns):
-        key = np.concatenate([np.array([index[n] for n in part_names], dtype=np.int64)[i]
-                              for i, part_names in zip(ids, names)])
-        sorted_key, order = _sort_groups(key, len(index))
-        unit = np.concatenate([u + offset for u, offset in zip(units, first_unit)])[order]
-        return (sorted_key.astype(np.int32), unit.astype(np.int32),
-                *(np.concatenate(c)[order] for c in columns))
-
-    term, unit, slot = regroup([p.term for p in parts], term_index, [p.terms for p in parts],
-                               [p.unit for p in parts], [p.slot for p in parts])
-    word, word_unit = regroup([p.word for p in parts], word_index, [p.words for p in parts],
-                              [p.word_unit for p in parts])
-    return Analysis(terms=terms, term=term, unit=unit, slot=slot,
-                    lengths=np.concatenate([p.lengths for p in parts]),
-                    spans=np.concatenate([p.spans for p in parts]), words=words, word=word, word_unit=word_unit,
-                    word_lengths=np.concatenate([p.word_lengths for p in parts]))
-
-
-def _analyse_batch(texts: list[str]) -> Analysis:
-    """:func:`analyse_texts` for texts analysed all at once.
-
-    Each term gets an integer key ordered as the term's string: Latin stems
-    that start with a digit, the ``<X`` edges, the other stems, then the terms
-    that start with a Han character (``XY`` and ``X>``).  One sort by
-    (key, token number) then groups the tokens by term in string order and,
-    within a term, by unit and slot.
+    Texts are cut a batch at a time into (term key, unit, slot) rows (see
+    :class:`_Keys`); one sort by (key, row number) then groups the rows by term
+    in string order and, within a term, by unit and slot.
     """
     norms = [normalize(t) for t in texts]
+    ranges = _batches(norms)
+    joined = ["\n".join(norms[a:b]) for a, b in ranges]  # a line break is neither Han nor Latin
+    keys = _Keys(joined)
+    seen: defaultdict[str, int] = defaultdict(lambda: len(seen))  # dictionary words as they come
+    parts = [_cut(big, norms[a:b], a, keys, seen) for big, (a, b) in zip(joined, ranges)]
+    del joined
+    key, unit, slot, spans, word_pieces, cut_lengths = (np.concatenate(c) for c in zip(*parts))
+    del parts
+    distinct, term, order = _sort_groups(key, keys.count)
+    del key
+    lengths = np.bincount(unit, minlength=len(norms))
+    # Words: those of two or more Han characters, renumbered in string order.
+    candidates = list(seen)
+    words = sorted(w for w in candidates if len(w) > 1 and HAN_RE.fullmatch(w))
+    renumber = np.full(len(candidates), -1, dtype=np.int64)
+    renumber[[seen[w] for w in words]] = np.arange(len(words))
+    ids = renumber[word_pieces]
+    occurrence_unit = np.repeat(np.arange(len(norms), dtype=np.int32), cut_lengths)
+    keep = ids >= 0
+    ids, occurrence_unit = ids[keep], occurrence_unit[keep]
+    _, _, word_order = _sort_groups(ids, len(words))
+    return Analysis(terms=[keys.name(k) for k in distinct.tolist()], term=term,
+                    unit=unit[order], slot=slot[order], lengths=lengths, spans=spans,
+                    words=words, word=ids[word_order].astype(np.int32), word_unit=occurrence_unit[word_order],
+                    word_lengths=np.bincount(occurrence_unit, minlength=len(norms)))
+
+
+def _cut(big: str, norms: list[str], first_unit: int, keys: _Keys, seen: defaultdict) -> tuple:
+    """One batch of texts (*big*: them joined by line breaks; their units from *first_unit*) →
+    token rows (key, unit, slot; bigrams, start edges, end edges, Latin words, each in text
+    order), each text's slot count, and its dictionary words (numbered by *seen*) and their count."""
     n_units = len(norms)
-    big = "\n".join(norms)  # a line break is neither Han nor Latin: no run spans two texts
     cps = np.frombuffer(big.encode("utf-32-le"), dtype=np.uint32)
     unit_start = np.cumsum([0] + [len(n) + 1 for n in norms])[:-1]
     han = _in_ranges(cps, HAN_RANGES)
@@ -247,24 +302,14 @@ def _analyse_batch(texts: list[str]) -> Analysis:
     # Slots: a Han run of n characters takes max(n − 1, 1), a Latin word one, a stop word none.
     latin_runs = np.flatnonzero(~run_han)
     latin_words = [big[s:e] for s, e in zip(starts[latin_runs].tolist(), ends[latin_runs].tolist())]
-    latin_stems = [None if w in STOP else latin_term(w) for w in latin_words]
-    kept = np.fromiter((t is not None for t in latin_stems), dtype=bool, count=len(latin_stems))
+    latin_keys = [None if w in STOP else keys.stem_key[latin_term(w)] for w in latin_words]
+    kept = np.fromiter((k is not None for k in latin_keys), dtype=bool, count=len(latin_keys))
     run_slots = np.where(run_han, np.maximum(size - 1, 1), 0)
     run_slots[latin_runs[kept]] = 1
     total = np.concatenate(([0], np.cumsum(run_slots)))
     unit_base = total[np.searchsorted(run_unit, np.arange(n_units), side="left")]
     spans = np.diff(np.append(unit_base, total[-1]))
     run_slot = total[:-1] - unit_base[run_unit]
-
-    # Keys (see the docstring).  Ranks: ">" 0, then the Han characters in code point order.
-    alphabet = np.unique(cps[han])
-    rank = np.zeros(int(alphabet[-1]) + 1 if alphabet.size else 1, dtype=np.int64)
-    rank[alphabet] = np.arange(1, alphabet.size + 1)
-    n_sym = alphabet.size + 1
-    stems = sorted({t for t in latin_stems if t is not None})
-    digit_stems = sum(1 for t in stems if t[0].isdigit())
-    stem_key = {t: i if i < digit_stems else i + n_sym for i, t in enumerate(stems)}
-    han_base = len(stems) + n_sym  # keys of Han-initial terms start here
 
     han_runs = np.flatnonzero(run_han)
     marker = np.zeros(cps.size, dtype=np.int64)
@@ -273,50 +318,26 @@ def _analyse_batch(texts: list[str]) -> Analysis:
     pair = np.flatnonzero(han[:-1] & han[1:])
     pair_runs = run_of_char[pair]
     kept_runs = latin_runs[kept]
-    keys = np.concatenate((
-        han_base + rank[cps[pair]] * n_sym + rank[cps[pair + 1]],
-        digit_stems + rank[cps[starts[han_runs]]],
-        han_base + rank[cps[ends[han_runs] - 1]] * n_sym,
-        np.fromiter((stem_key[t] for t in latin_stems if t is not None), dtype=np.int64, count=kept_runs.size)))
-    units = np.concatenate((run_unit[pair_runs], run_unit[han_runs], run_unit[han_runs], run_unit[kept_runs]))
+    key = np.concatenate((
+        keys.pair(cps[pair], cps[pair + 1]),
+        keys.start(cps[starts[han_runs]]),
+        keys.end(cps[ends[han_runs] - 1]),
+        np.array([k for k in latin_keys if k is not None], dtype=np.int64))).astype(keys.dtype)
+    unit = first_unit + np.concatenate((run_unit[pair_runs], run_unit[han_runs], run_unit[han_runs],
+                                        run_unit[kept_runs])).astype(np.int32)
     last_slot = run_slot[han_runs] + np.maximum(size[han_runs] - 1, 1) - 1
-    slots = np.concatenate((run_slot[pair_runs] + (pair - starts[pair_runs]), run_slot[han_runs], last_slot,
-                            run_slot[kept_runs]))
-    sorted_keys, order = _sort_groups(keys, han_base + n_sym * n_sym)
-    distinct, term = _group_numbers(sorted_keys)
-    symbols = [END] + [chr(c) for c in alphabet.tolist()]
+    slot = np.concatenate((run_slot[pair_runs] + (pair - starts[pair_runs]), run_slot[han_runs], last_slot,
+                           run_slot[kept_runs])).astype(np.int32)
 
-    def name(key: int) -> str:
-        if key >= han_base:
-            return symbols[(key - han_base) // n_sym] + symbols[(key - han_base) % n_sym]
-        if digit_stems <= key < digit_stems + n_sym:
-            return START + symbols[key - digit_stems]
-        return stems[key if key < digit_stems else key - n_sym]
-
-    # Dictionary words (rjieba search mode) of the texts that have Han characters, numbered as
-    # they come (each text's list of strings is dropped at once), then renumbered in string order.
-    seen: defaultdict[str, int] = defaultdict(lambda: len(seen))
-    pieces = []
+    # Dictionary words (rjieba search mode) of the texts that have Han characters.
+    pieces = [np.zeros(0, np.int32)]
     cut_lengths = np.zeros(n_units, dtype=np.int64)
     for i, text in enumerate(norms):
         if HAN_CHAR_RE.search(text):
             cut = rjieba.cut_for_search(text)
-            pieces.append(np.fromiter(map(seen.__getitem__, cut), dtype=np.int64, count=len(cut)))
+            pieces.append(np.fromiter(map(seen.__getitem__, cut), dtype=np.int32, count=len(cut)))
             cut_lengths[i] = len(cut)
-    candidates = list(seen)
-    words = sorted(w for w in candidates if len(w) > 1 and HAN_RE.fullmatch(w))
-    renumber = np.full(len(candidates), -1, dtype=np.int64)
-    renumber[[seen[w] for w in words]] = np.arange(len(words))
-    ids = renumber[np.concatenate(pieces)] if pieces else np.zeros(0, np.int64)
-    occurrence_unit = np.repeat(np.arange(n_units, dtype=np.int32), cut_lengths)
-    keep_word = ids >= 0
-    ids, occurrence_unit = ids[keep_word], occurrence_unit[keep_word]
-    word_sorted, word_order = _sort_groups(ids, len(words))
-    return Analysis(terms=[name(k) for k in distinct.tolist()], term=term.astype(np.int32),
-                    unit=units[order].astype(np.int32), slot=slots[order].astype(np.int32),
-                    lengths=np.bincount(units, minlength=n_units), spans=spans,
-                    words=words, word=word_sorted.astype(np.int32), word_unit=occurrence_unit[word_order],
-                    word_lengths=np.bincount(occurrence_unit, minlength=n_units))
+    return key, unit, slot, spans, np.concatenate(pieces), cut_lengths
 
 
 def index_tokens(text: str) -> tuple[list[str], list[int]]:

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 import pickle
 import shutil
+import sys
+import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -177,6 +180,8 @@ class SearchIndex:
         self.changed_docs: set[int] | None = None
         self.changed_terms: set[str] | None = None
         self.stats = {"analysed": 0, "reused": 0, "whoosh_written": 0, "whoosh_deleted": 0}
+        self.background = False
+        self.writer_pid: int | None = None
 
     @property
     def whoosh_dir(self) -> str:
@@ -186,8 +191,13 @@ class SearchIndex:
     def state_path(self) -> str:
         return os.path.join(self.cache_dir, f"state-{self.lang}.pickle")
 
-    def build(self, docs: list[SearchDoc]) -> None:
-        """Index *docs* (in document-id order, see :func:`facet_key`), reusing the last build where it can."""
+    def build(self, docs: list[SearchDoc], background: bool = False) -> None:
+        """Index *docs* (in document-id order, see :func:`facet_key`), reusing the last build where it can.
+
+        With *background*, a new Whoosh index is written by a forked process,
+        on the other core, while the caller goes on: call :meth:`finish` then.
+        """
+        self.background = background
         self.docs = sorted(docs, key=facet_key)
         keys = [d.key for d in self.docs]
         state = self._load()
@@ -217,11 +227,17 @@ class SearchIndex:
         self.changed_docs = self.changed_terms = None
         analysis = self._analyse(self.docs)
         units = Units.of(self.docs, range(len(self.docs)), analysis)
+        if self.background:
+            self.writer_pid = os.fork()
+            if self.writer_pid == 0:
+                _in_child(self._write_whoosh, analysis, units)
+        else:
+            self._write_whoosh(analysis, units)
         averages = units.averages()
         postings = _postings(analysis, units, averages)
         records = {postings.terms[t]: r for t, r in
                    inverted.encode(postings, len(self.docs), np.arange(len(postings.terms))).items()}
-        self._write_whoosh(analysis, units)
+        self.stats["whoosh_written"] += len(self.docs)
         return State(self.stamp, keys, [d.url for d in self.docs], units, averages, postings, records)
 
     def _update(self, state: State, keys: list[str], changed: list[int]) -> bool:
@@ -287,7 +303,13 @@ class SearchIndex:
             fh.write(self.stamp)
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(fresh, folder)
-        self.stats["whoosh_written"] += len(self.docs)
+
+    def finish(self) -> None:
+        """Wait for the Whoosh index being written in the background, if any."""
+        if self.writer_pid:
+            pid, self.writer_pid = self.writer_pid, None
+            if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
+                raise RuntimeError(f"search: writing the Whoosh index in {self.whoosh_dir} failed (see above)")
 
     def _update_whoosh(self, docs: list[SearchDoc], analysis: Analysis) -> None:
         """Replace *docs* (analysed together in *analysis*) with Whoosh's own writer."""
@@ -327,6 +349,21 @@ def add_documents(writer, docs: list[SearchDoc], analysis: Analysis) -> None:
             unit += 1
         writer.add_document(**whoosh_document(doc).ids, words=Tokens("", [(w, i) for i, w in enumerate(words)]),
                             **values)
+
+
+def _in_child(work, *args) -> None:
+    """Run *work* in a forked process and end that process: status 0 if it succeeded."""
+    code = 1
+    try:
+        logging.disable(logging.CRITICAL)
+        work(*args)
+        code = 0
+    except BaseException:  # the parent reports a failure; the traceback tells which
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
 
 
 def _merge_small(writer, segments):

@@ -125,7 +125,7 @@ def _token_postings(term, unit, slot, unit_doc, unit_base, token_weight):
     stream[~is_head] = delta
     pos, lengths = varints(stream)
     pos_len = np.add.reduceat(lengths, head) if head.size else np.zeros(0, np.int64)
-    return term[post], doc[post], tf, pos_len, pos
+    return term[post], doc[post].astype(np.int32), tf.astype(np.float32), pos_len.astype(np.int32), pos
 
 
 def _word_postings(word, unit, unit_doc, word_weight):
@@ -135,7 +135,8 @@ def _word_postings(word, unit, unit_doc, word_weight):
     group = _starts(word, unit)
     contrib = _sizes(group, word.size) * word_weight[unit[group]]
     tf = np.add.reduceat(contrib, np.searchsorted(group, post)) if post.size else np.zeros(0)
-    return word[post], doc[post], tf, np.ones(post.size, np.int64), np.zeros(post.size, np.uint8)
+    return (word[post], doc[post].astype(np.int32), tf.astype(np.float32), np.ones(post.size, np.int32),
+            np.zeros(post.size, np.uint8))
 
 
 def build(analysis: Analysis, unit_doc: np.ndarray, unit_base: np.ndarray,
@@ -149,12 +150,11 @@ def build(analysis: Analysis, unit_doc: np.ndarray, unit_base: np.ndarray,
     pieces += [_word_postings(len(a.terms) + a.word[lo:hi], a.word_unit[lo:hi], unit_doc, word_weight)
                for lo, hi in chunks(a.word)]
     terms = a.terms + [WORD_PREFIX + w for w in a.words]
-    row_term, doc, tf, pos_len, pos = (np.concatenate(c) if c else np.zeros(0) for c in zip(*pieces)) \
-        if pieces else (np.zeros(0, np.int64),) * 5
-    return Postings(terms=terms,
-                    ptr=np.concatenate(([0], np.cumsum(np.bincount(row_term.astype(np.int64), minlength=len(terms))))),
-                    doc=doc.astype(np.int32), tf=tf.astype(np.float32), pos_len=pos_len.astype(np.int32),
-                    pos=pos.astype(np.uint8))
+    empty = (np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.int32),
+             np.zeros(0, np.uint8))
+    row_term, doc, tf, pos_len, pos = (np.concatenate(c) for c in zip(empty, *pieces))
+    return Postings(terms=terms, ptr=np.concatenate(([0], np.cumsum(np.bincount(row_term, minlength=len(terms))))),
+                    doc=doc, tf=tf, pos_len=pos_len, pos=pos)
 
 
 def replace_docs(old: Postings, docs: np.ndarray, fresh: Postings) -> tuple[Postings, np.ndarray]:
@@ -189,7 +189,8 @@ def replace_docs(old: Postings, docs: np.ndarray, fresh: Postings) -> tuple[Post
     for t in affected.tolist():
         lo, hi = int(old_ptr[t]), int(old_ptr[t + 1])
         pieces.append(_slice(old, done, lo, old_pos))
-        kept = ~np.isin(old.doc[lo:hi], docs)
+        kept = np.ones(hi - lo, dtype=bool)
+        kept[gone_rows[np.searchsorted(gone_rows, lo):np.searchsorted(gone_rows, hi)] - lo] = False
         doc, tf, pos_len = old.doc[lo:hi][kept], old.tf[lo:hi][kept], old.pos_len[lo:hi][kept]
         pos = old.pos[old_pos[lo]:old_pos[hi]][np.repeat(kept, old.pos_len[lo:hi])]
         add = order[fresh_ptr[t]:fresh_ptr[t + 1]]
@@ -205,8 +206,8 @@ def replace_docs(old: Postings, docs: np.ndarray, fresh: Postings) -> tuple[Post
         done = hi
     pieces.append(_slice(old, done, old.doc.size, old_pos))
     doc, tf, pos_len, pos = (np.concatenate(c) for c in zip(*pieces))
-    merged = Postings(terms=terms, ptr=np.concatenate(([0], np.cumsum(counts))), doc=doc.astype(np.int32),
-                      tf=tf.astype(np.float32), pos_len=pos_len.astype(np.int32), pos=pos.astype(np.uint8))
+    merged = Postings(terms=terms, ptr=np.concatenate(([0], np.cumsum(counts))), doc=doc, tf=tf, pos_len=pos_len,
+                      pos=pos)
     return merged, affected
 
 
@@ -228,7 +229,7 @@ def encode(postings: Postings, total_docs: int, which: np.ndarray) -> dict[int, 
     pos_start = np.cumsum(postings.pos_len, dtype=np.int64) - postings.pos_len
     pos_bytes = postings.pos.tobytes()
     out = {}
-    for lo, hi in chunks(ends // (1 << 20)):
+    for lo, hi in chunks(ends // (1 << 20), size=1):
         out.update(_encode(postings, total_docs, which[lo:hi], pos_start, pos_bytes))
     return out
 

@@ -2,7 +2,9 @@
 
 Indexing runs in ``generate_output``, after every generator's
 ``generate_context`` (the directory generator's included), so all pages and
-service points are known; the search page is left out of the sitemap.
+service points are known; the search page is left out of the sitemap.  A new
+Whoosh index is written by a forked process while this one encodes and writes
+the static files; each language waits for it before the next.
 """
 from __future__ import annotations
 
@@ -40,10 +42,12 @@ class SearchGenerator(Generator):
             reuse = Reuse(os.path.join(cache, f"docs-{lang}.pickle"),
                           f"{code_digest()} {self.settings.get('PORTAL_BUILD_DIGEST', '')}")
             index = SearchIndex(lang, cache)
-            index.build(collect(build_state.contents, self.context.get("directory"), lang, default, reuse))
+            index.build(collect(build_state.contents, self.context.get("directory"), lang, default, reuse),
+                        background=True)
             folder = lang_path(FOLDER, lang, default)
             live = self.settings.get("PORTAL_LIVE_OUTPUT_PATH")
             written = export(index, os.path.join(writer.output_path, folder), live and os.path.join(live, folder))
+            index.finish()
             log.info("search %s: %d documents (%d analysed, %d reused), %d terms in %d shards, %.2f s",
                      lang, written["docs"], index.stats["analysed"], index.stats["reused"], written["terms"],
                      written["shards"], time.perf_counter() - started)

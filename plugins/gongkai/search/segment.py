@@ -241,7 +241,7 @@ def write_index(folder: str, schema, documents: list[Document], analysis: Analys
 
     # Text fields: the analysis's rows, regrouped by field (stable, so still by term, unit, slot),
     # a chunk of terms at a time.
-    token_field = unit_field[a.unit]
+    token_field = unit_field.astype(np.int16)[a.unit]
     order = np.argsort(token_field, kind="stable")
     bounds = np.concatenate(([0], np.cumsum(np.bincount(token_field, minlength=len(text_fields)))))
     fw = codec.field_writer(storage, segment)
