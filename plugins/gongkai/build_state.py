@@ -7,16 +7,12 @@ from .problems import ProblemLog
 
 log = ProblemLog()
 docs: list = []  # every gongkai.document.Doc read in this run, valid or not
-
-
-def reset() -> None:
-    log.clear()
-    docs.clear()
-
 contents: list = []  # Pelican Article/Page objects of this run, all languages
 writer = None  # the run's gongkai.incremental.IncrementalWriter
 
 
-def reset_all() -> None:
-    reset()
+def reset() -> None:
+    """Forget the run: under autoreload a deleted file must not live on in lists, sitemap or search."""
+    log.clear()
+    docs.clear()
     contents.clear()
