@@ -1,6 +1,7 @@
 """Search: the analysis rules, the indexes and their rebuilds, the browser client (against the sample portal), the CLI."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
@@ -13,14 +14,14 @@ import unicodedata
 import urllib.parse
 
 import pytest
-from conftest import ROOT, serve
+from conftest import ROOT, served
 from whoosh import index as wi
 from whoosh.lang.porter import stem
 
 from gongkai.search import analysis
 from gongkai.search.analysis import analyse_query, analyse_texts, index_tokens, normalize
 from gongkai.search.collect import SearchDoc, all_field_names, html_text
-from gongkai.search.export import export
+from gongkai.search.export import TEXT_CHARS, export
 from gongkai.search.index import (SearchIndex, Units, WORDS_FIELD, add_documents, fnv1a, search_whoosh,
                                   whoosh_document, whoosh_schema)
 from gongkai.search.segment import write_index
@@ -253,30 +254,89 @@ def test_files_of_another_build_are_not_reused(tmp_path):
     assert all(os.stat(p).st_nlink == 1 for p in (tmp_path / "out").rglob("*") if p.is_file())
 
 
+@contextlib.contextmanager
+def index_page(folder, browser, docs, init_script=None):
+    """A page with search.js over a static index of *docs* (no site build); yields (page, index, fetched URLs)."""
+    index = SearchIndex("zh", str(folder / "cache"))
+    index.build(docs)
+    export(index, str(folder / "www" / "search"))
+    shutil.copy(ROOT / "theme" / "static" / "js" / "search.js", folder / "www" / "search.js")
+    (folder / "www" / "index.html").write_text(
+        '<!DOCTYPE html><meta charset="utf-8"><script src="search.js"></script>', encoding="utf-8")
+    fetched = []
+    with served(folder / "www") as url:
+        page = browser.new_page()
+        if init_script:
+            page.add_init_script(init_script)
+        page.on("request", lambda r: fetched.append(r.url.split("/search/", 1)[-1]))
+        page.goto(f"{url}/index.html")
+        try:
+            yield page, index, fetched
+        finally:
+            page.close()
+
+
 @pytest.fixture
 def mini(tmp_path, browser):
-    """A page with search.js over a static index of a few documents (no site build)."""
-    index = SearchIndex("zh", str(tmp_path / "cache"))
-    index.build(DOCS)
-    export(index, str(tmp_path / "www" / "search"))
-    shutil.copy(ROOT / "theme" / "static" / "js" / "search.js", tmp_path / "www" / "search.js")
-    (tmp_path / "www" / "index.html").write_text(
-        '<!DOCTYPE html><meta charset="utf-8"><script src="search.js"></script>', encoding="utf-8")
-    server = serve(tmp_path / "www")
-    page = browser.new_page()
-    page.goto(f"http://127.0.0.1:{server.server_address[1]}/index.html")
-    yield page, index
-    page.close()
-    server.shutdown()
+    with index_page(tmp_path, browser, DOCS) as (page, index, _):
+        yield page, index
+
+
+def ranked(tab, index, query, **params):
+    """(url, exact) of every result, in order, as the browser ranks them."""
+    results = tab.evaluate("""([q, params]) => GongkaiSearch.search(new GongkaiSearch.Index("search/"),
+                               Object.assign({q: q}, params)).then(r => r.results)""", [query, params])
+    return [(index.docs[r["id"]].url, r["exact"]) for r in results]
 
 
 def test_documents_with_the_exact_string_rank_first(mini):
     page, index = mini
-    ranked = page.evaluate("""q => GongkaiSearch.search(new GongkaiSearch.Index("search/"), {q: q})
-                              .then(r => r.results)""", "人口计")
-    urls = [index.docs[r["id"]].url for r in ranked]
-    assert urls == [EXACT.url, SCATTERED.url]
-    assert [r["exact"] for r in ranked] == [True, False]
+    assert ranked(page, index, "人口计") == [(EXACT.url, True), (SCATTERED.url, False)]
+
+
+def phrase_corpus(scattered: int) -> list[SearchDoc]:
+    """Three documents holding 人口计 once, after *scattered* that score higher on its bigrams alone."""
+    true = [doc(f"news/t{i}.html", f"简报{i}", f"今年全县人口计生工作会议第{i}次召开。") for i in range(3)]
+    false = [doc(f"news/f{i}.html", f"人口{i}", "口计，" * (4 + i % 5)) for i in range(scattered)]
+    return true + false
+
+
+@pytest.mark.parametrize("scattered, no_inflate, reads", [
+    (5, False, {"x/"}),        # a few to check: the documents' texts
+    (60, False, {"x/", "p/"}),  # more than VERIFY_LIMIT texts would not fill the page: then the terms' slots
+    (5, True, {"p/"}),         # a browser without DecompressionStream: slots alone
+])
+def test_exact_documents_rank_first_whichever_way_they_are_checked(tmp_path, browser, scattered, no_inflate,
+                                                                   reads):
+    docs = phrase_corpus(scattered)
+    script = "delete window.DecompressionStream;" if no_inflate else None
+    with index_page(tmp_path, browser, docs, script) as (page, index, fetched):
+        got = ranked(page, index, "人口计")
+        assert sorted(url for url, exact in got[:3] if exact) == [f"news/t{i}.html" for i in range(3)]
+        assert len(got) == 3 + scattered and not any(exact for _, exact in got[3:])
+        assert {f[:2] for f in fetched} & {"x/", "p/"} == reads
+        # A later page settles further down the list and keeps the first page as it was.
+        assert ranked(page, index, "人口计", page=2, perPage=2)[:2] == got[:2]
+
+
+def test_a_phrase_past_the_kept_text_is_checked_with_slots(tmp_path, browser):
+    filler = "，".join(f"第{i}条" for i in range(TEXT_CHARS // 3))
+    late = doc("news/late.html", "长文", filler + "。全县人口计生工作会议召开。")
+    scattered = doc("news/scattered.html", "人口", "口计。")
+    with index_page(tmp_path, browser, [late, scattered]) as (page, index, fetched):
+        assert ranked(page, index, "人口计") == [(late.url, True), (scattered.url, False)]
+        assert {f[:2] for f in fetched} >= {"x/", "p/"}
+
+
+def test_common_terms_have_files_of_their_own(tmp_path, browser):
+    docs = [doc(f"news/m{i}.html", f"第{i}篇工作简报", "会议") for i in range(700)]
+    with index_page(tmp_path, browser, docs) as (page, index, fetched):
+        own = sorted(p.name for p in (tmp_path / "www" / "search" / "s").glob("f*.bin"))
+        assert own and len(own) < len(index.records)
+        got = ranked(page, index, "工作简报")
+        assert len(got) == 700 and all(exact for _, exact in got[:10])
+        assert {f for f in fetched if f.startswith("s/f")} <= {f"s/{name}" for name in own}
+        assert any(f.startswith("s/f") for f in fetched)
 
 
 def test_browser_analysis_matches_the_build(mini):

@@ -120,6 +120,7 @@
   function Index(base) {
     this.base = base;
     this.files = new Map();   // URL → Promise of its parsed content
+    this.checked = new Map(); // phrase + document id → does the document's text hold it (see holds)
     this.t2s = {};
   }
 
@@ -168,61 +169,87 @@
 
   var decoder = new TextDecoder();
 
-  function parseShard(buffer) {
-    var r = new Reader(buffer), count = r.varint(), terms = new Map(), n, len, term, df, top, kind, ids, i, j, k;
-    for (n = 0; n < count; n++) {
-      len = r.varint();
-      term = decoder.decode(r.bytes.subarray(r.at, r.at + len));
-      r.at += len;
-      df = r.varint();
-      top = r.view.getFloat32(r.at, true);
-      r.at += 4;
-      kind = r.varint();
-      len = r.varint();
-      ids = new Uint32Array(df);
-      if (kind === 1) {
-        for (i = 0, k = 0; i < len && k < df; i++) {
-          for (j = 0; j < 8; j++) { if (r.bytes[r.at + i] & (1 << j)) { ids[k++] = i * 8 + j; } }
-        }
-        r.at += len;
-      } else {
-        for (i = 0, k = 0; i < df; i++) { k += r.varint(); ids[i] = k; }
+  // One term's postings record (see gongkai.search.inverted.encode), or a large term's stub (df 0).
+  function parseRecord(r, order) {
+    var len = r.varint(), term = decoder.decode(r.bytes.subarray(r.at, r.at + len)), df, top, kind, ids, i, j, k;
+    r.at += len;
+    df = r.varint();
+    if (df === 0) { return { term: term, file: r.varint(), order: order }; }
+    top = r.view.getFloat32(r.at, true);
+    r.at += 4;
+    kind = r.varint();
+    len = r.varint();
+    ids = new Uint32Array(df);
+    if (kind === 1) {
+      for (i = 0, k = 0; i < len && k < df; i++) {
+        for (j = 0; j < 8; j++) { if (r.bytes[r.at + i] & (1 << j)) { ids[k++] = i * 8 + j; } }
       }
-      var weights = new Float32Array(df);
-      for (i = 0; i < df; i++) { weights[i] = r.bytes[r.at + i] / 255 * top; }
-      r.at += df;
-      terms.set(term, { ids: ids, weights: weights, order: n });
+      r.at += len;
+    } else {
+      for (i = 0, k = 0; i < df; i++) { k += r.varint(); ids[i] = k; }
+    }
+    var weights = new Float32Array(df);
+    for (i = 0; i < df; i++) { weights[i] = r.bytes[r.at + i] / 255 * top; }
+    r.at += df;
+    return { term: term, ids: ids, weights: weights, order: order };
+  }
+
+  function parseShard(buffer) {
+    var r = new Reader(buffer), count = r.varint(), terms = new Map();
+    for (var n = 0; n < count; n++) {
+      var record = parseRecord(r, n);
+      terms.set(record.term, record);
     }
     return terms;
   }
 
   Index.prototype.shardOf = function (meta, term) { return fnv1a(term) & (meta.shards - 1); };
 
+  // A term's postings { ids, weights, order, file? }, or null: from its shard, or its own file if large.
   Index.prototype.term = function (meta, term) {
+    var self = this;
     return this.get("s/" + this.shardOf(meta, term) + ".bin", "bin").then(function (buffer) {
       if (!buffer.parsed) { buffer.parsed = parseShard(buffer); }
-      return buffer.parsed.get(term) || null;
+      var found = buffer.parsed.get(term) || null;
+      if (!found || found.ids) { return found; }
+      return self.get("s/f" + found.file + ".bin", "bin").then(function (own) {
+        if (!own.parsed) { own.parsed = parseRecord(new Reader(own), found.order); }
+        own.parsed.file = found.file;
+        return own.parsed;
+      });
     });
   };
 
-  // Slots of *term* in each of its documents: Map doc id → Int32Array.
+  function readSlots(reader, postings) {
+    var slots = new Map();
+    for (var i = 0; i < postings.ids.length; i++) {
+      var c = reader.varint(), list = new Int32Array(c), p = 0;
+      for (var j = 0; j < c; j++) { p += reader.varint(); list[j] = p; }
+      slots.set(postings.ids[i], list);
+    }
+    return slots;
+  }
+
+  // Slots of *term* in each of its documents: Map doc id → Int32Array (a large term's from its own file).
   Index.prototype.positions = function (meta, term, postings) {
+    if (postings.slots) { return Promise.resolve(postings.slots); }
+    if (postings.file !== undefined) {
+      return this.get("p/f" + postings.file + ".bin", "bin").then(function (buffer) {
+        var reader = new Reader(buffer);
+        reader.varint();
+        postings.slots = readSlots(reader, postings);
+        return postings.slots;
+      });
+    }
     return this.get("p/" + this.shardOf(meta, term) + ".bin", "bin").then(function (buffer) {
       if (!buffer.blobs) {
         var r = new Reader(buffer), count = r.varint(), blobs = [];
-        for (var n = 0; n < count; n++) { var len = r.varint(); blobs.push([r.at, len]); r.at += len; }
+        for (var n = 0; n < count; n++) { var len = r.varint(); blobs.push(r.at); r.at += len; }
         buffer.blobs = blobs;
       }
-      if (!postings.slots) {
-        var blob = buffer.blobs[postings.order], reader = new Reader(buffer), slots = new Map();
-        reader.at = blob[0];
-        for (var i = 0; i < postings.ids.length; i++) {
-          var c = reader.varint(), list = new Int32Array(c), p = 0;
-          for (var j = 0; j < c; j++) { p += reader.varint(); list[j] = p; }
-          slots.set(postings.ids[i], list);
-        }
-        postings.slots = slots;
-      }
+      var reader = new Reader(buffer);
+      reader.at = buffer.blobs[postings.order];
+      postings.slots = readSlots(reader, postings);
       return postings.slots;
     });
   };
@@ -258,7 +285,8 @@
     return meta.groups[lo];
   }
 
-  // Run a search: { q, type, year, region } → { chunks, total, results: [{id, exact, score}], counts, ... }.
+  // Run a search: { q, type, year, region, page, perPage } → { chunks, total, results: [{id, exact, score}],
+  // counts, ... }; the results up to the end of that page are in their final order (exact null: not checked).
   function search(index, params) {
     var query = params.q || "", truncated = false;
     if (Array.from(query).length > MAX_QUERY) { query = Array.from(query).slice(0, MAX_QUERY).join(""); truncated = true; }
@@ -308,37 +336,141 @@
       if (okType && okYear && g[3]) { out.counts.region[g[3]] = (out.counts.region[g[3]] || 0) + 1; }
       if (okType && okYear && okRegion) { chosen.push(id); }
     });
-    var exact = new Uint8Array(n);
-    var checks = chunks.map(function (c) {
-      var word = c.word ? postings.get(WORD + c.word) : null;
-      var proven = new Set();
+    // A chunk's dictionary word proves the exact string in its documents; other phrases are checked.
+    var phrases = chunks.filter(function (c) { return c.tokens.length > 1; });
+    var proofs = phrases.map(function (c) {
+      var word = c.word ? postings.get(WORD + c.word) : null, proven = new Set();
       if (word) {
-        for (var k = 0; k < word.ids.length; k++) {
-          proven.add(word.ids[k]);
-          score[word.ids[k]] += word.weights[k];
+        for (var k = 0; k < word.ids.length; k++) { proven.add(word.ids[k]); score[word.ids[k]] += word.weights[k]; }
+      }
+      return proven;
+    });
+    chosen.sort(function (a, b) { return (score[b] - score[a]) || (a - b); });
+    var state = new Map();  // id → 1 exact, 0 not, or the phrases still to check
+    chosen.forEach(function (id) {
+      var open = phrases.filter(function (c, i) { return !proofs[i].has(id); });
+      state.set(id, open.length ? open : 1);
+    });
+    var wanted = (params.page || 1) * (params.perPage || 10);
+    return settle(index, meta, postings, chosen, state, wanted).then(function () {
+      var exact = function (id) { return state.get(id) === 1 ? 1 : 0; };
+      chosen.sort(function (a, b) { return (exact(b) - exact(a)) || (score[b] - score[a]) || (a - b); });
+      out.total = chosen.length;
+      out.results = chosen.map(function (id) {
+        var s = state.get(id);
+        return { id: id, exact: s === 1 ? true : s === 0 ? false : null, score: score[id] };
+      });
+      return out;
+    });
+  }
+
+  // ---- checking phrases ------------------------------------------------------------------------
+  // Settle documents in score order until *wanted* of them are known to hold every phrase (so the
+  // first *wanted* results are final), reading each one's text (x files).  The terms' slots (p files)
+  // settle every open document at once instead when that looks cheaper: past VERIFY_LIMIT texts, when
+  // most texts read so far did not hold the phrases, when a text was cut before the phrase, or where
+  // the browser cannot decompress the texts.
+  var VERIFY_LIMIT = 40;
+  var CAN_INFLATE = typeof DecompressionStream === "function" && typeof Response === "function";
+
+  function settle(index, meta, postings, chosen, state, wanted) {
+    var at = 0, exact = 0, read = 0, held = 0, unsure = false;
+    function step() {
+      var batch = [];
+      while (at < chosen.length && exact + batch.length < wanted) {
+        var id = chosen[at++];
+        if (state.get(id) === 1) { exact += 1; } else { batch.push(id); }
+      }
+      if (!batch.length && !unsure) { return Promise.resolve(); }
+      if (!batch.length || !CAN_INFLATE || read + batch.length > VERIFY_LIMIT || (read && held * 2 < read)) {
+        return bySlots(index, meta, postings, chosen, state);
+      }
+      read += batch.length;
+      return Promise.all(batch.map(function (id) {
+        return index.holds(id, state.get(id)).then(function (holds) {
+          if (holds === null) { unsure = true; return; }
+          state.set(id, holds ? 1 : 0);
+          if (holds) { exact += 1; held += 1; }
+        });
+      })).then(step);
+    }
+    return step();
+  }
+
+  // Does document *id* hold every phrase of *chunks*?  true, false, or null when its text was cut
+  // before the end and the phrases were not in the part kept.  Answers are kept for later queries.
+  Index.prototype.holds = function (id, chunks) {
+    var self = this, known = chunks.map(function (c) { return self.checked.get(c.text + "\u0000" + id); });
+    if (known.every(function (k) { return k !== undefined; })) {
+      return Promise.resolve(all(known));
+    }
+    return this.get("x/" + id + ".bin", "bin").then(function (buffer) {
+      if (!buffer.texts) {
+        buffer.texts = inflate(buffer).then(function (raw) { return JSON.parse(decoder.decode(raw)); });
+      }
+      return buffer.texts;
+    }).then(function (texts) {
+      var answers = chunks.map(function (c) {
+        var found = inTexts(texts.f, c.tokens, self.stop) || (texts.c ? null : false);
+        self.checked.set(c.text + "\u0000" + id, found);
+        return found;
+      });
+      return all(answers);
+    });
+  };
+
+  function all(answers) {
+    return answers.indexOf(false) !== -1 ? false : answers.indexOf(null) !== -1 ? null : true;
+  }
+
+  function bySlots(index, meta, postings, chosen, state) {
+    var open = chosen.filter(function (id) { return state.get(id) !== 1 && state.get(id) !== 0; });
+    var phrases = [];
+    open.forEach(function (id) {
+      state.get(id).forEach(function (c) { if (phrases.indexOf(c) === -1) { phrases.push(c); } });
+    });
+    return Promise.all(phrases.map(function (c) {
+      return Promise.all(c.tokens.map(function (t) { return index.positions(meta, t, postings.get(t)); }));
+    })).then(function (slotMaps) {
+      open.forEach(function (id) {
+        var holds = state.get(id).every(function (c) {
+          return isPhrase(slotMaps[phrases.indexOf(c)].map(function (m) { return m.get(id); }));
+        });
+        state.set(id, holds ? 1 : 0);
+      });
+    });
+  }
+
+  function inflate(buffer) {
+    var bytes = new Uint8Array(buffer);
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) { return Promise.resolve(buffer); }  // the server decoded it
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+  }
+
+  // Does one of the fields hold *tokens* at consecutive slots?  Slots as the build numbers them
+  // (analysis._cut): a Han run of n characters takes max(n - 1, 1), a Latin word one, a stop word none.
+  function inTexts(texts, tokens, stop) {
+    var wanted = new Set(tokens), latin = tokens.some(function (t) { return !HAN_CHAR.test(t); });
+    return texts.some(function (text) {
+      var slots = new Map(), re = scanner(), m, slot = 0;
+      function add(token, at) {
+        if (!wanted.has(token)) { return; }
+        if (!slots.has(token)) { slots.set(token, []); }
+        slots.get(token).push(at);
+      }
+      while ((m = re.exec(text))) {
+        if (m[1]) {
+          var chars = Array.from(m[1]), size = Math.max(chars.length - 1, 1);
+          for (var i = 0; i + 1 < chars.length; i++) { add(chars[i] + chars[i + 1], slot + i); }
+          add(START + chars[0], slot);
+          add(chars[chars.length - 1] + END, slot + size - 1);
+          slot += size;
+        } else if (!stop.has(m[2])) {
+          if (latin) { add(stem(m[2]), slot); }
+          slot += 1;
         }
       }
-      if (c.tokens.length < 2) {
-        chosen.forEach(function (id) { exact[id] += 1; });
-        return null;
-      }
-      var unproven = chosen.filter(function (id) {
-        if (proven.has(id)) { exact[id] += 1; return false; }
-        return true;
-      });
-      if (!unproven.length) { return null; }
-      return Promise.all(c.tokens.map(function (t) { return index.positions(meta, t, postings.get(t)); }))
-        .then(function (maps) {
-          unproven.forEach(function (id) {
-            if (isPhrase(maps.map(function (m) { return m.get(id); }))) { exact[id] += 1; }
-          });
-        });
-    });
-    return Promise.all(checks).then(function () {
-      chosen.sort(function (a, b) { return (exact[b] - exact[a]) || (score[b] - score[a]) || (a - b); });
-      out.total = chosen.length;
-      out.results = chosen.map(function (id) { return { id: id, exact: exact[id] === chunks.length, score: score[id] }; });
-      return out;
+      return isPhrase(tokens.map(function (t) { return slots.get(t); }));
     });
   }
 
@@ -502,7 +634,7 @@
     }
     this.say([this.msg.searching]);
     this.status.setAttribute("aria-busy", "true");
-    return search(this.index, state).then(function (found) {
+    return search(this.index, Object.assign({ perPage: this.config.perPage }, state)).then(function (found) {
       if (seq !== self.sequence) { return null; }
       return self.show(state, found, focus);
     }).catch(function (error) {
