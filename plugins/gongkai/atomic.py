@@ -6,8 +6,12 @@ writes straight into OUTPUT_PATH, so we point it at ``<output>.building``
 """
 from __future__ import annotations
 
+import glob
 import os
 import shutil
+import time
+
+from . import forks
 
 
 def staging_path(output_path: str) -> str:
@@ -25,13 +29,24 @@ def discard(output_path: str) -> None:
 
 
 def swap(pelican) -> None:
-    """``finalized``: replace the live output with the staged one."""
+    """``finalized``: replace the live output with the staged one.
+
+    The old output is renamed aside and deleted by a detached process: with
+    tens of thousands of files that takes a second the editor need not wait for.
+    """
     final = getattr(pelican, "final_output_path", None)
     if final is None or not os.path.isdir(pelican.output_path):
         return
-    old = final + ".old"
-    shutil.rmtree(old, ignore_errors=True)
+    old = f"{final}.old-{os.getpid()}-{time.monotonic_ns()}"
+    leftovers = glob.glob(glob.escape(final) + ".old*")  # of runs that were stopped before they cleaned up
     if os.path.exists(final):
         os.rename(final, old)
+        leftovers.append(old)
     os.rename(pelican.output_path, final)
-    shutil.rmtree(old, ignore_errors=True)
+    if leftovers:
+        forks.detach(_remove, leftovers)
+
+
+def _remove(folders: list[str]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)

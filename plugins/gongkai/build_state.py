@@ -9,6 +9,27 @@ log = ProblemLog()
 docs: list = []  # every gongkai.document.Doc read in this run, valid or not
 contents: list = []  # Pelican Article/Page objects of this run, all languages
 writer = None  # the run's gongkai.incremental.IncrementalWriter
+pending: list = []  # work running in other processes that the run must wait for before the swap
+
+
+def url_of(item) -> str:
+    """``item.url``, computed once per run: Pelican formats it from the settings at every access."""
+    cached = item.__dict__.get("_portal_url")
+    if cached is None:
+        cached = item.__dict__["_portal_url"] = item.url
+    return cached
+
+
+def wait_pending() -> None:
+    """Wait for every piece of :data:`pending` (all of them, even when one fails), then raise the first failure."""
+    failures = []
+    while pending:
+        try:
+            pending.pop(0)()
+        except Exception as exc:  # the others are still waited for, so no process outlives the run
+            failures.append(exc)
+    if failures:
+        raise failures[0]
 
 
 def reset() -> None:
@@ -16,3 +37,4 @@ def reset() -> None:
     log.clear()
     docs.clear()
     contents.clear()
+    pending.clear()

@@ -21,13 +21,14 @@ import multiprocessing
 import os
 import shutil
 import sys
-import traceback
 
+from jinja2 import FileSystemBytecodeCache
 from pelican.cache import FileStampDataCacher
 from pelican.readers import _filter_discardable_metadata
 from pelican.writers import Writer
 
-from . import build_state
+from . import build_state, forks
+from .build_state import url_of
 from .checks import content_files
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -35,6 +36,7 @@ VOLATILE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PATH", "PORTAL_LIVE_OUTPUT_PA
                      "PORTAL_CHECK_ONLY"}
 READER_CACHES = (("ArticlesGenerator-Readers", "ARTICLE_PATHS"), ("PagesGenerator-Readers", "PAGE_PATHS"))
 RENDER_INDEX = "rendered.json"
+TEMPLATE_CACHE = "templates"
 PARALLEL_MIN = 64  # below this many files, workers cost more than they save
 
 
@@ -89,6 +91,7 @@ def run_started(settings) -> None:
                 os.remove(os.path.join(cache, name))
             except FileNotFoundError:
                 pass
+        shutil.rmtree(os.path.join(cache, TEMPLATE_CACHE), ignore_errors=True)
         with open(stamp, "w", encoding="ascii") as fh:
             fh.write(digest)
     prefill_reader_cache(settings)
@@ -112,13 +115,30 @@ def _read(path):
     return path, (content, _filter_discardable_metadata(metadata))
 
 
+def _mtime(path: str) -> int:
+    """Modification time; a file that cannot be stat'ed counts as new (reading it reports the problem)."""
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return sys.maxsize
+
+
 def prefill_reader_cache(settings) -> None:
     """Read the files Pelican's cache lacks in parallel, into that cache."""
     if not settings.get("CACHE_CONTENT") or workers() < 2:
         return
     for cache_name, folders_key in READER_CACHES:
+        # Only files changed since the cache was saved can be missing from it; when those are
+        # too few to share out, skip loading the cache here (Pelican loads it again anyway).
+        try:
+            saved = os.stat(os.path.join(settings["CACHE_PATH"], cache_name)).st_mtime_ns
+        except OSError:
+            saved = -1
+        changed = [p for p in content_files(settings, folders_key) if _mtime(p) >= saved]
+        if len(changed) < PARALLEL_MIN:
+            continue
         cacher = FileStampDataCacher(settings, cache_name, True, True)
-        stale = [p for p in content_files(settings, folders_key) if cacher.get_cached_data(p, None) is None]
+        stale = [p for p in changed if cacher.get_cached_data(p, None) is None]
         if len(stale) < PARALLEL_MIN:
             continue
         ctx = multiprocessing.get_context("fork")
@@ -130,13 +150,25 @@ def prefill_reader_cache(settings) -> None:
 
 # -- rendering -------------------------------------------------------------
 
+def template_cache(settings) -> FileSystemBytecodeCache:
+    """Compiled templates kept between runs: every generator's Jinja environment compiles them again otherwise.
+
+    Jinja checks each entry against its template's source; the folder is also
+    emptied with the other caches when the settings (Jinja's options among
+    them) change.
+    """
+    folder = os.path.join(settings["CACHE_PATH"], TEMPLATE_CACHE)
+    os.makedirs(folder, exist_ok=True)
+    return FileSystemBytecodeCache(folder)
+
+
 def _fingerprint(item, template_name: str, settings) -> str:
     """Everything an article or page shows: itself, its translations and the documents it names."""
     h = hashlib.sha256(settings["PORTAL_BUILD_DIGEST"].encode())
     doc = item.doc
-    h.update(f"{template_name}|{item.url}|{item.lang}|{doc.digest}".encode())
-    for other in sorted(getattr(item, "translations", []), key=lambda t: t.url):
-        h.update(f"|t:{other.lang}:{other.url}:{other.doc.digest}".encode())
+    h.update(f"{template_name}|{url_of(item)}|{item.lang}|{doc.digest}".encode())
+    for other in sorted(getattr(item, "translations", []), key=url_of):
+        h.update(f"|t:{other.lang}:{url_of(other)}:{other.doc.digest}".encode())
     for ref in _referenced_slugs(doc):
         for other in build_state.docs:
             if other.type == ref[0] and other.values.get("slug") == ref[1]:
@@ -151,7 +183,7 @@ def data_key(*parts) -> str:
 
 def item_key(items) -> str:
     """A render key for a page listing content items: their addresses and file digests."""
-    return data_key([(i.url, i.doc.digest) for i in items])
+    return data_key([(url_of(i), i.doc.digest) for i in items])
 
 
 def _referenced_slugs(doc):
@@ -233,25 +265,7 @@ class IncrementalWriter(Writer):
         if n == 1:
             self._render(jobs)
         else:
-            pids = []
-            for i in range(n):
-                pid = os.fork()
-                if pid == 0:
-                    code = 0
-                    try:
-                        logging.disable(logging.CRITICAL)
-                        self._render(jobs[i::n])
-                    except BaseException:  # the child reports any failure through its exit status
-                        traceback.print_exc()
-                        code = 1
-                    finally:
-                        sys.stdout.flush()
-                        sys.stderr.flush()
-                        os._exit(code)
-                pids.append(pid)
-            failed = [pid for pid in pids if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0]
-            if failed:
-                raise RuntimeError(f"{len(failed)} rendering worker(s) failed; see the traceback above")
+            forks.join([forks.start(self._render, jobs[i::n]) for i in range(n)], "rendering pages")
         with open(self.index_path, "w", encoding="utf-8") as fh:
             json.dump(self.current, fh, sort_keys=True)
 

@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 from pelican.generators import Generator
 
 from . import build_state
+from .build_state import url_of
 from .i18n import HTML_LANG, lang_path as localized_path
 from .incremental import data_key, item_key
 from .schema import LANGS
@@ -143,7 +144,7 @@ class PortalGenerator(Generator):
                 continue
             family = [item] + list(getattr(item, "translations", []))
             seen.update(id(x) for x in family)
-            groups.append({x.lang: x.url for x in family})
+            groups.append({x.lang: url_of(x) for x in family})
         for path in ["index.html"] + [f"{t.url_dir}/index.html" for t in BY_NAME.values() if t.listed] \
                 + self.context.get("SITEMAP_EXTRA_PATHS", []):
             groups.append({lang: localized_path(path, lang, default_lang) for lang in LANGS})

@@ -34,7 +34,9 @@ import json
 import os
 import re
 
+from .. import forks
 from ..document import format_date
+from ..incremental import workers
 from .analysis import ANALYSIS_VERSION, HAN, LATIN, STOP, normalize, t2s_table
 from .index import SearchIndex, fnv1a, year_of
 from .inverted import varint
@@ -129,6 +131,8 @@ def export(index: SearchIndex, folder: str, live: str | None = None) -> dict:
     changed_shards = {hashes.get(t, fnv1a(t.encode("utf-8"))) & (shards - 1) for t in changed}
     for sub in ("s", "p", "d", "x", "t"):
         os.makedirs(os.path.join(folder, sub), exist_ok=True)
+    # The documents' files in another process (on the core the Whoosh writer leaves free once it is done).
+    docs = forks.start(_write_docs, files, index) if workers() > 1 else _write_docs(files, index)
     for number, terms in enumerate(by_shard):
         same = number not in changed_shards
         files.put(f"s/{number}.bin", lambda: _shard(terms, records, numbers, 0), same)
@@ -137,10 +141,6 @@ def export(index: SearchIndex, folder: str, live: str | None = None) -> dict:
         same = term not in changed
         files.put(f"s/f{number}.bin", records[term][0], same)
         files.put(f"p/f{number}.bin", records[term][1], same)
-    for doc_id, doc in enumerate(index.docs):
-        same = doc_id not in (index.changed_docs or ())
-        files.put(f"d/{doc_id}.json", lambda: _doc_json(doc, index.lang), same)
-        files.put(f"x/{doc_id}.bin", lambda: _doc_text(doc), same)
     characters = set("".join(records))
     buckets: list[dict[str, str]] = [{} for _ in range(T2S_BUCKETS)]
     for trad, simp in t2s_table().items():
@@ -151,10 +151,19 @@ def export(index: SearchIndex, folder: str, live: str | None = None) -> dict:
     meta = os.path.join(folder, "meta.json")
     _json(meta, {"version": ANALYSIS_VERSION, "docs": len(index.docs), "shards": shards, "t2s": T2S_BUCKETS,
                  "groups": groups(index), "stop": sorted(STOP)})
+    if docs:
+        forks.join([docs], "search: writing the documents' files")
     with open(stamp_path, "w", encoding="utf-8") as fh:
         json.dump({"token": index.token, "shards": shards, "meta": _stamp(meta), "files": numbers}, fh,
                   ensure_ascii=False)
     return {"docs": len(index.docs), "terms": len(records), "shards": shards, "large": len(numbers)}
+
+
+def _write_docs(files: _Files, index: SearchIndex) -> None:
+    for doc_id, doc in enumerate(index.docs):
+        same = doc_id not in (index.changed_docs or ())
+        files.put(f"d/{doc_id}.json", lambda: _doc_json(doc, index.lang), same)
+        files.put(f"x/{doc_id}.bin", lambda: _doc_text(doc), same)
 
 
 def _shard(terms: list[str], records: dict, numbers: dict[str, int], part: int) -> bytes:

@@ -19,12 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 import os
 import pickle
 import shutil
-import sys
-import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -39,6 +36,7 @@ from whoosh.reading import SegmentReader
 from whoosh.scoring import BM25F
 from whoosh.writing import NO_MERGE
 
+from .. import forks
 from . import inverted
 from .analysis import Analysis, PortalTokenizer, Tokens, analyse_texts
 from .collect import POINT_TYPE, TYPE_ORDER, SearchDoc, all_field_names
@@ -228,9 +226,7 @@ class SearchIndex:
         analysis = self._analyse(self.docs)
         units = Units.of(self.docs, range(len(self.docs)), analysis)
         if self.background:
-            self.writer_pid = os.fork()
-            if self.writer_pid == 0:
-                _in_child(self._write_whoosh, analysis, units)
+            self.writer_pid = forks.start(self._write_whoosh, analysis, units)
         else:
             self._write_whoosh(analysis, units)
         averages = units.averages()
@@ -308,8 +304,7 @@ class SearchIndex:
         """Wait for the Whoosh index being written in the background, if any."""
         if self.writer_pid:
             pid, self.writer_pid = self.writer_pid, None
-            if os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) != 0:
-                raise RuntimeError(f"search: writing the Whoosh index in {self.whoosh_dir} failed (see above)")
+            forks.join([pid], f"search: writing the Whoosh index in {self.whoosh_dir}")
 
     def _update_whoosh(self, docs: list[SearchDoc], analysis: Analysis) -> None:
         """Replace *docs* (analysed together in *analysis*) with Whoosh's own writer."""
@@ -349,21 +344,6 @@ def add_documents(writer, docs: list[SearchDoc], analysis: Analysis) -> None:
             unit += 1
         writer.add_document(**whoosh_document(doc).ids, words=Tokens("", [(w, i) for i, w in enumerate(words)]),
                             **values)
-
-
-def _in_child(work, *args) -> None:
-    """Run *work* in a forked process and end that process: status 0 if it succeeded."""
-    code = 1
-    try:
-        logging.disable(logging.CRITICAL)
-        work(*args)
-        code = 0
-    except BaseException:  # the parent reports a failure; the traceback tells which
-        traceback.print_exc()
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
 
 
 def _merge_small(writer, segments):
