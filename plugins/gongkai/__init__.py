@@ -82,12 +82,9 @@ def finalized(pelican):
         build_state.wait_pending()
     build_state.reset()
     atomic.swap(pelican)
-    if os.path.basename(sys.argv[0]) in ("pelican", "__main__.py") and not _fast_exit:
-        _fast_exit.append(True)
+    if os.path.basename(sys.argv[0]) in ("pelican", "__main__.py"):
+        atexit.unregister(_exit_without_teardown)  # autoreload runs finalized again and again: register once
         atexit.register(_exit_without_teardown)
-
-
-_fast_exit: list = []  # not empty once registered (autoreload runs finalized again and again)
 
 
 def _exit_without_teardown():

@@ -128,7 +128,7 @@ def export(index: SearchIndex, folder: str, live: str | None = None) -> dict:
     by_shard: list[list[str]] = [[] for _ in range(shards)]
     for term in sorted(records):
         by_shard[hashes[term] & (shards - 1)].append(term)
-    changed_shards = {hashes.get(t, fnv1a(t.encode("utf-8"))) & (shards - 1) for t in changed}
+    changed_shards = {(hashes[t] if t in hashes else fnv1a(t.encode("utf-8"))) & (shards - 1) for t in changed}
     for sub in ("s", "p", "d", "x", "t"):
         os.makedirs(os.path.join(folder, sub), exist_ok=True)
     # The documents' files in another process (on the core the Whoosh writer leaves free once it is done).
