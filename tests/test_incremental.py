@@ -2,9 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+import queue
 import re
+import subprocess
+import sys
+import threading
+import time
 
-from conftest import build, copy_content
+from conftest import ROOT, build, copy_content
 
 
 def digest_tree(folder):
@@ -54,3 +59,64 @@ def test_translation_edit_rerenders_both_languages(tmp_path):
     again = build(content, out)
     # the English page, its Chinese original (its switch names it), the English list and home page
     assert reuse_counts(again)[0] == 4
+
+
+WATCH_START = 1.5  # Pelican starts watching anew after each build: a save before that goes unseen
+
+
+class Autoreload:
+    """``pelican --autoreload`` (what ``make serve`` runs) on *content*, its output read line by line."""
+
+    def __init__(self, content, output):
+        cmd = [sys.executable, "-m", "pelican", str(content), "-o", str(output), "-s", str(ROOT / "pelicanconf.py"),
+               "--autoreload"]
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: queue.Queue = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=lambda: [self.lines.put(line) for line in self.proc.stdout], daemon=True).start()
+
+    def wait_for(self, pattern: str, timeout: float = 180) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=1)
+            except queue.Empty:
+                continue
+            self.seen.append(line)
+            m = re.search(pattern, line)
+            if m:
+                return m
+        raise AssertionError(f"no line matching {pattern!r} within {timeout} s:\n{''.join(self.seen[-40:])}")
+
+    def stop(self):
+        self.proc.kill()
+        self.proc.wait()
+
+
+def test_serve_shows_an_edit_at_once_then_rebuilds_only_what_changed(tmp_path):
+    content = copy_content(tmp_path)
+    out = tmp_path / "out"
+    article = content / "news" / "yixiu-population-work-conference-2012.md"
+    page = out / "news" / "yixiu-population-work-conference-2012.html"
+    original = article.read_text(encoding="utf-8")
+    server = Autoreload(content, out)
+    try:
+        server.wait_for(r"Done: Processed")
+        time.sleep(WATCH_START)
+        article.write_text(original + "\n\n保存后立刻可见的一段。\n", encoding="utf-8")
+        server.wait_for(r"Preview: 1 edited page\(s\) updated")
+        assert "保存后立刻可见的一段" in page.read_text(encoding="utf-8")  # before the rebuild is done
+        # the rebuild in the same process renders the article, the news list and the home page only
+        assert server.wait_for(r"Pages: (\d+) rendered").group(1) == "3"
+        server.wait_for(r"Done: Processed")
+        time.sleep(WATCH_START)
+        article.write_text(original.replace("title:", "title: [", 1), encoding="utf-8")  # broken YAML
+        server.wait_for(r"yixiu-population-work-conference-2012\.md:\d+")
+        time.sleep(WATCH_START)
+        assert "保存后立刻可见的一段" in page.read_text(encoding="utf-8")  # the last good site stays
+
+        article.write_text(original, encoding="utf-8")  # back to the start: no preview of the failed state
+        server.wait_for(r"Done: Processed")
+        assert "保存后立刻可见的一段" not in page.read_text(encoding="utf-8")
+    finally:
+        server.stop()

@@ -13,7 +13,7 @@ import sys
 
 from pelican import signals
 
-from . import atomic, build_state, check, checks, i18n, incremental
+from . import atomic, build_state, check, checks, i18n, incremental, preview, stamps, translations
 from .problems import ContentError
 from .reader import PortalMarkdownReader
 
@@ -40,6 +40,7 @@ def content_generator_finalized(generator):
             if doc is not None:
                 build_state.docs.append(doc)
                 build_state.log.extend(doc.problems)
+    preview.content_read(generator)
 
 
 def all_generators_finalized(generators):
@@ -66,11 +67,13 @@ def all_generators_finalized(generators):
 def initialized(pelican):
     atomic.redirect(pelican)
     incremental.initialized(pelican)
+    translations.install()
 
 
 def get_generators(pelican):
     build_state.reset()
     incremental.run_started(pelican.settings)
+    preview.render_edited(pelican.settings)
     from .portal import PortalGenerator
     return [PortalGenerator]
 
@@ -82,6 +85,7 @@ def finalized(pelican):
         build_state.wait_pending()
     build_state.reset()
     atomic.swap(pelican)
+    preview.run_succeeded()
     if os.path.basename(sys.argv[0]) in ("pelican", "__main__.py"):
         atexit.unregister(_exit_without_teardown)  # autoreload runs finalized again and again: register once
         atexit.register(_exit_without_teardown)
@@ -124,6 +128,8 @@ def register():
     signals.readers_init.connect(readers_init)
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(generator_init)
+    signals.article_generator_init.connect(stamps.install)
+    signals.page_generator_init.connect(stamps.install)
     signals.article_generator_finalized.connect(content_generator_finalized)
     signals.page_generator_finalized.connect(content_generator_finalized)
     signals.all_generators_finalized.connect(all_generators_finalized)

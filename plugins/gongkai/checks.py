@@ -10,7 +10,7 @@ import os
 from collections import defaultdict
 
 from .schema import field_path
-from .types import agreement, policy
+from .types import policy
 
 
 def content_files(settings, folders_key) -> list[str]:
@@ -99,7 +99,7 @@ def agreement_fields(doc, by_key, default_lang):
 
 def _check_agreement(log, doc, by_key, default_lang):
     declared = [f["id"] for f in agreement_fields(doc, by_key, default_lang) if f.get("id")]
-    used = agreement.placeholder_ids(getattr(doc, "body", ""))
+    used = doc.placeholders
     for i, fid in enumerate(declared):
         if fid in declared[:i]:
             _problem(log, doc, ("fields", i, "id"), f"field id '{fid}' is declared twice")

@@ -20,7 +20,7 @@ class Doc:
         self.values = values
         self.source = source
         self.body_line = body_line
-        self.body = ""
+        self.placeholders: list[str] = []  # [[id]] blanks named in the body (agreements); the body itself is not kept
         self.located = None
         self.digest = ""
         self.problems: list = []

@@ -33,7 +33,7 @@ from .checks import content_files
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VOLATILE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PATH", "PORTAL_LIVE_OUTPUT_PATH", "PORTAL_BUILD_DIGEST",
-                     "PORTAL_CHECK_ONLY"}
+                     "PORTAL_SETTINGS_DIGEST", "PORTAL_CHECK_ONLY"}
 READER_CACHES = (("ArticlesGenerator-Readers", "ARTICLE_PATHS"), ("PagesGenerator-Readers", "PAGE_PATHS"))
 RENDER_INDEX = "rendered.json"
 TEMPLATE_CACHE = "templates"
@@ -54,13 +54,19 @@ def _digest_tree(h, folder: str) -> None:
                 h.update(hashlib.sha256(fh.read()).digest())
 
 
+def settings_digest(settings) -> str:
+    """The settings as loaded.  Taken before the first run: Pelican's Markdown reader then adds
+    its extensions to ``MARKDOWN``, which would make the second run under autoreload differ."""
+    stable = {k: v for k, v in settings.items() if k not in VOLATILE_SETTINGS}
+    return hashlib.sha256(json.dumps(stable, sort_keys=True, default=lambda o: type(o).__name__).encode()
+                          ).hexdigest()
+
+
 def build_digest(settings) -> str:
     """What every cached page depends on besides its own content."""
-    h = hashlib.sha256()
+    h = hashlib.sha256(settings["PORTAL_SETTINGS_DIGEST"].encode())
     _digest_tree(h, os.path.join(ROOT, "plugins", "gongkai"))
     _digest_tree(h, settings["THEME"])
-    stable = {k: v for k, v in settings.items() if k not in VOLATILE_SETTINGS}
-    h.update(json.dumps(stable, sort_keys=True, default=lambda o: type(o).__name__).encode())
     return h.hexdigest()
 
 
@@ -69,6 +75,7 @@ def initialized(pelican) -> None:
     live = getattr(pelican, "final_output_path", pelican.output_path)
     pelican.settings["CACHE_PATH"] = live + ".cache"
     pelican.settings["PORTAL_LIVE_OUTPUT_PATH"] = live
+    pelican.settings["PORTAL_SETTINGS_DIGEST"] = settings_digest(pelican.settings)
 
 
 def run_started(settings) -> None:
@@ -268,6 +275,22 @@ class IncrementalWriter(Writer):
             forks.join([forks.start(self._render, jobs[i::n]) for i in range(n)], "rendering pages")
         with open(self.index_path, "w", encoding="utf-8") as fh:
             json.dump(self.current, fh, sort_keys=True)
+
+
+def forget_rendered(settings, names) -> None:
+    """Take pages out of the render index: their live copies were written outside a build
+    (``preview``), so no later build may reuse them as its own."""
+    path = os.path.join(settings["CACHE_PATH"], RENDER_INDEX)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            index = json.load(fh)
+    except (OSError, ValueError):
+        return
+    for name in names:
+        index.pop(name, None)
+    with open(path + ".tmp", "w", encoding="utf-8") as fh:
+        json.dump(index, fh, sort_keys=True)
+    os.replace(path + ".tmp", path)
 
 
 def get_writer(pelican):

@@ -21,6 +21,7 @@ from .document import Doc
 from .problems import ProblemLog
 from .schema import Where
 from .types import type_for_path
+from .types.agreement import placeholder_ids
 from .yamlsource import YamlSyntaxError, load, split_front_matter
 
 
@@ -61,7 +62,8 @@ class PortalMarkdownReader(MarkdownReader):
         except YamlSyntaxError as exc:
             log.add(doc.source, exc.line, "", exc.message, code="yaml_syntax")
             return "", self.placeholder_metadata(rel, doc)
-        doc.located, doc.body, doc.body_line = located, body, body_line
+        doc.located, doc.body_line = located, body_line
+        doc.placeholders = placeholder_ids(body)
         for line, path in located.duplicates:
             log.add(doc.source, line, ".".join(map(str, path)), "field given twice", code="duplicate_field")
         if yaml_text is None:
