@@ -19,6 +19,7 @@ import json
 import logging
 import multiprocessing
 import os
+import pickle
 import shutil
 import sys
 
@@ -193,6 +194,37 @@ def item_key(items) -> str:
     return data_key([(url_of(i), i.doc.digest) for i in items])
 
 
+class Memo:
+    """Results of a costly pure function of plain data, kept between runs in ``<cache>/<name>.pickle``.
+
+    Keys are :func:`data_key` of the arguments and the build digest; :meth:`save`
+    keeps only this run's results, so the file never outgrows the site.
+    """
+
+    def __init__(self, settings, name: str):
+        self.path = os.path.join(settings["CACHE_PATH"], f"{name}.pickle")
+        self.salt = settings["PORTAL_BUILD_DIGEST"]
+        try:
+            with open(self.path, "rb") as fh:
+                self.previous = pickle.load(fh)
+        except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
+            self.previous = {}
+        self.current: dict = {}
+
+    def get(self, data, compute):
+        key = data_key(self.salt, data)
+        if key not in self.current:
+            self.current[key] = self.previous[key] if key in self.previous else compute()
+        return self.current[key]
+
+    def save(self) -> None:
+        if self.current.keys() != self.previous.keys():
+            tmp = f"{self.path}.{os.getpid()}.tmp"
+            with open(tmp, "wb") as fh:
+                pickle.dump(self.current, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+
+
 def _referenced_slugs(doc):
     if doc.ctype is None:
         return []
@@ -239,12 +271,26 @@ class IncrementalWriter(Writer):
         else:
             key = hashlib.sha256(f"{self.settings['PORTAL_BUILD_DIGEST']}|{template.name}|{name}|{render_key}"
                                  .encode()).hexdigest()
-        self.current[name] = key
-        if self.previous.get(name) == key and self._reuse(name):
+        if self._reused(name, key):
             return None
         self.jobs.append((name, template, context.copy(), relative_urls, template_name, override_output, url,
                           kwargs))
         return None
+
+    def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False,
+                   feed_title=None, render_key=None):
+        """Pelican's feed writer; with a ``render_key`` an unchanged feed is reused."""
+        if render_key is not None and path and self.live:
+            key = hashlib.sha256(f"{self.settings['PORTAL_BUILD_DIGEST']}|feed:{feed_type}|{path}|{url}|{feed_title}|"
+                                 f"{render_key}".encode()).hexdigest()
+            if self._reused(path, key):
+                return None
+        return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+
+    def _reused(self, name, key) -> bool:
+        """Record *name*'s key; link the previous output when it was made with the same key."""
+        self.current[name] = key
+        return self.previous.get(name) == key and self._reuse(name)
 
     def _reuse(self, name) -> bool:
         source = os.path.join(self.live, name)

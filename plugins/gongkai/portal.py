@@ -124,8 +124,9 @@ class PortalGenerator(Generator):
         context = dict(self.context, SITENAME=site, SITEURL=self.base_url(),
                        FEED_DOMAIN=self.base_url())
         path = localized_path(f"feeds/{name}", lang, self.settings["DEFAULT_LANG"])
+        shown = items[:self.settings["FEED_MAX_ITEMS"]]  # as Pelican's writer cuts them (None: all)
         writer.write_feed(items, context, path, url=path, feed_type="atom",
-                          feed_title=f"{site} — {title}" if title else site)
+                          feed_title=f"{site} — {title}" if title else site, render_key=item_key(shown))
 
     def base_url(self) -> str:
         return (self.settings.get("SITEURL") or self.portal_settings.base_url).rstrip("/")

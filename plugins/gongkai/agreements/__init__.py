@@ -20,7 +20,7 @@ from markupsafe import Markup
 from pelican import signals
 from pelican.generators import Generator
 
-from .. import build_state, checks
+from .. import build_state, checks, incremental
 from . import docx, model
 
 STYLE_TEMPLATE = ("docx", "agreement.docx")  # inside the theme
@@ -78,16 +78,19 @@ class AgreementsGenerator(Generator):
                     and a.doc.type == "agreement"]
         by_key = {("agreement", a.lang, a.slug): [a.doc] for a in articles}
         failed = {p.file for p in build_state.log.items}  # the build stops; don't render half-read files
+        rendered = incremental.Memo(self.settings, "agreements-docx")  # the model says all a DOCX shows
         for article in sorted(articles, key=lambda a: (a.slug, a.lang)):
             if article.doc.source in failed:
                 continue
             agreement = model.build(article, checks.agreement_fields(article.doc, by_key, default_lang))
-            blank = docx.render(agreement, template)
+            blank, parts = rendered.get(agreement, lambda: (
+                docx.render(agreement, template),
+                docx.parts(docx.render(agreement, template, fill=docx.placeholder_fill))))
             path = posixpath.splitext(article.url)[0] + ".docx"
             self.files[path] = blank
             self.pages[(article.lang, article.slug)] = AgreementPage(
-                agreement, (Download("DOCX", docx.MEDIA_TYPE, path, len(blank)),),
-                docx.parts(docx.render(agreement, template, fill=docx.placeholder_fill)))
+                agreement, (Download("DOCX", docx.MEDIA_TYPE, path, len(blank)),), parts)
+        rendered.save()
 
     def generate_output(self, writer):
         for path, data in sorted(self.files.items()):

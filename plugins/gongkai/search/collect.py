@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from html import unescape
 
+from .. import forks
 from ..document import display
 from ..i18n import lang_path
 from ..schema import L, Schema
@@ -159,12 +160,22 @@ class Reuse:
         self.new[key] = found
         return found
 
-    def save(self) -> None:
+    def save(self, background: bool = False) -> None:
         if self.new.keys() != self.old.keys():
-            tmp = self.path + ".tmp"
-            with open(tmp, "wb") as fh:
-                pickle.dump((self.stamp, self.new), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+            save_pickle(self.path, (self.stamp, self.new), background)
+
+
+def save_pickle(path: str, value, background: bool = False) -> None:
+    """Replace *path* with *value* pickled, never half-written.  With *background* a detached process
+    writes it: a build that starts before it is done reads the previous file, which is only slower
+    (what it names differs from what is exported, so everything is made again)."""
+    if background:
+        forks.detach(save_pickle, path, value)
+        return
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as fh:
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
 
 
 def collect(contents, directory, lang: str, default_lang: str, reuse: Reuse | None = None) -> list[SearchDoc]:
@@ -179,8 +190,6 @@ def collect(contents, directory, lang: str, default_lang: str, reuse: Reuse | No
     for point in (directory.points if directory is not None else []):
         found = from_point(point, lang, default_lang)
         docs[found.url] = found
-    if reuse:
-        reuse.save()
     return sorted(docs.values(), key=lambda d: d.url)
 
 

@@ -39,7 +39,7 @@ from whoosh.writing import NO_MERGE
 from .. import forks
 from . import inverted
 from .analysis import Analysis, PortalTokenizer, Tokens, analyse_texts
-from .collect import POINT_TYPE, TYPE_ORDER, SearchDoc, all_field_names
+from .collect import POINT_TYPE, TYPE_ORDER, SearchDoc, all_field_names, save_pickle
 from .inverted import B, K1, Postings
 from .segment import Document, write_index
 
@@ -270,10 +270,7 @@ class SearchIndex:
 
     def _save(self, state: State) -> None:
         os.makedirs(self.cache_dir, exist_ok=True)
-        tmp = self.state_path + ".tmp"
-        with open(tmp, "wb") as fh:
-            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.state_path)
+        save_pickle(self.state_path, state, background=self.background)
 
     # -- Whoosh, for the staff CLI ------------------------------------------------------
 

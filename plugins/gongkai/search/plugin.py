@@ -59,8 +59,9 @@ class SearchGenerator(Generator):
             reuse = Reuse(os.path.join(cache, f"docs-{lang}.pickle"),
                           f"{code_digest()} {self.settings.get('PORTAL_BUILD_DIGEST', '')}")
             index = SearchIndex(lang, cache)
-            index.build(collect(build_state.contents, self.context.get("directory"), lang, default, reuse),
-                        background=True)
+            docs = collect(build_state.contents, self.context.get("directory"), lang, default, reuse)
+            reuse.save(background=True)
+            index.build(docs, background=True)
             indexes.append(index)
             folder = lang_path(FOLDER, lang, default)
             live = self.settings.get("PORTAL_LIVE_OUTPUT_PATH")
