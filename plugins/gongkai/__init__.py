@@ -130,6 +130,8 @@ def register():
     signals.generator_init.connect(generator_init)
     signals.article_generator_init.connect(stamps.install)
     signals.page_generator_init.connect(stamps.install)
+    signals.article_generator_init.connect(incremental.save_in_background)
+    signals.page_generator_init.connect(incremental.save_in_background)
     signals.article_generator_finalized.connect(content_generator_finalized)
     signals.page_generator_finalized.connect(content_generator_finalized)
     signals.all_generators_finalized.connect(all_generators_finalized)

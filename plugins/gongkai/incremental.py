@@ -219,10 +219,29 @@ class Memo:
 
     def save(self) -> None:
         if self.current.keys() != self.previous.keys():
-            tmp = f"{self.path}.{os.getpid()}.tmp"
-            with open(tmp, "wb") as fh:
-                pickle.dump(self.current, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+            save_pickle(self.path, self.current)
+
+
+def save_pickle(path: str, value, background: bool = False) -> None:
+    """Replace *path* with *value* pickled, never half-written.  With *background* a detached process
+    writes it: a build that starts before it is done reads the previous file, which only costs time
+    (what that file holds is checked against the content as any cache is)."""
+    if background:
+        forks.detach(save_pickle, path, value)
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as fh:
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def save_in_background(generator) -> None:
+    """``article/page_generator_init``: the generator's reader cache is saved by a detached process
+    (Pelican writes it in place, at the end of reading, while the build waits)."""
+    readers = generator.readers
+    if readers._cache_data_policy and not generator.settings["GZIP_CACHE"]:
+        readers.save_cache = lambda: save_pickle(readers._cache_path, readers._cache, background=True)
 
 
 def _referenced_slugs(doc):

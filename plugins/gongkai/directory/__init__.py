@@ -16,7 +16,7 @@ from pelican.generators import Generator
 
 from .. import build_state
 from ..i18n import lang_path
-from ..incremental import data_key
+from ..incremental import Memo, data_key
 from ..portal import write_page
 from ..schema import LANGS
 from .export import COLUMNS, DICTIONARY_PATH, EXPORTS, Download, Export, json_ld, records, script_json
@@ -36,13 +36,15 @@ class DirectoryGenerator(Generator):
     def generate_output(self, writer):
         base = (self.settings.get("SITEURL") or self.context["PORTAL"].base_url).rstrip("/")
         directory = self.directory
+        points = [(p.region.id, p.region.name, p.values) for p in directory.points]  # all the data shows
+        exports = Memo(self.settings, "directory-exports")
         for lang in LANGS:
-            rows = records(directory, lang, base)
-            downloads = [self._write_data(writer, export, lang, export.render(rows, lang, base)) for export in EXPORTS]
+            data = exports.get((points, lang, base),
+                               lambda: [export.render(records(directory, lang, base), lang, base) for export in EXPORTS])
+            downloads = [self._write_data(writer, export, lang, blob) for export, blob in zip(EXPORTS, data)]
             common = dict(downloads=downloads, dimensions=DIMENSIONS,
                           day_names={day: name[lang] for day, name in DAY_NAMES.items()},
-                          render_key=data_key([(p.region.id, p.region.name, p.values) for p in directory.points],
-                                              downloads))
+                          render_key=data_key(points, downloads))
             self._write(writer, INDEX_PATH, "directory", lang, facet=None, points=directory.points, **common)
             for facet in directory.all_facets():
                 self._write(writer, facet.path, "directory", lang, facet=facet, points=list(facet.points), **common)
@@ -52,6 +54,7 @@ class DirectoryGenerator(Generator):
                             json_ld=script_json(json_ld(point, lang, url)), **common)
             self._write(writer, DICTIONARY_PATH, "data_dictionary", lang, columns=COLUMNS,
                         example=directory.points[0] if directory.points else None, base=base, **common)
+        exports.save()
 
     def _write(self, writer, path, template, lang, **extra):
         write_page(self, writer, path, template, lang, **extra)

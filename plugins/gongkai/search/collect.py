@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from html import unescape
 
-from .. import forks
 from ..document import display
+from ..incremental import save_pickle
 from ..i18n import lang_path
 from ..schema import L, Schema
 from ..types import BY_NAME
@@ -163,19 +163,6 @@ class Reuse:
     def save(self, background: bool = False) -> None:
         if self.new.keys() != self.old.keys():
             save_pickle(self.path, (self.stamp, self.new), background)
-
-
-def save_pickle(path: str, value, background: bool = False) -> None:
-    """Replace *path* with *value* pickled, never half-written.  With *background* a detached process
-    writes it: a build that starts before it is done reads the previous file, which is only slower
-    (what it names differs from what is exported, so everything is made again)."""
-    if background:
-        forks.detach(save_pickle, path, value)
-        return
-    tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
 
 
 def collect(contents, directory, lang: str, default_lang: str, reuse: Reuse | None = None) -> list[SearchDoc]:

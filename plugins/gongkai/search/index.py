@@ -39,7 +39,8 @@ from whoosh.writing import NO_MERGE
 from .. import forks
 from . import inverted
 from .analysis import Analysis, PortalTokenizer, Tokens, analyse_texts
-from .collect import POINT_TYPE, TYPE_ORDER, SearchDoc, all_field_names, save_pickle
+from ..incremental import save_pickle
+from .collect import POINT_TYPE, TYPE_ORDER, SearchDoc, all_field_names
 from .inverted import B, K1, Postings
 from .segment import Document, write_index
 
@@ -269,7 +270,6 @@ class SearchIndex:
         return state if isinstance(state, State) and state.stamp == self.stamp else None
 
     def _save(self, state: State) -> None:
-        os.makedirs(self.cache_dir, exist_ok=True)
         save_pickle(self.state_path, state, background=self.background)
 
     # -- Whoosh, for the staff CLI ------------------------------------------------------
