@@ -44,24 +44,18 @@ def content_generator_finalized(generator):
 
 
 def all_generators_finalized(generators):
-    """Cross-file checks; stop before anything is written if any problem was found.
-
-    Then generators that define ``checks_passed()`` may start work that needs
-    every valid document but no writer (the search index) on the other core.
-    """
+    """Cross-file checks; stop before anything is written if any problem was found."""
     settings = generators[0].settings
     checks.check_documents(build_state.docs, settings["PATH"], settings["DEFAULT_LANG"], build_state.log)
     checks.check_nothing_dropped(settings, build_state.docs, build_state.log)
     if build_state.log:
         error = ContentError(build_state.log.items)
         print(error.report(), file=sys.stderr, flush=True)
+        build_state.wait_pending(report=False)
         build_state.reset()
         atomic.discard(generators[0].output_path)
         raise error
     check.stop_if_check_only(settings)
-    for generator in generators:
-        if hasattr(generator, "checks_passed"):
-            generator.checks_passed()
 
 
 def initialized(pelican):

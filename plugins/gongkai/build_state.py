@@ -20,21 +20,22 @@ def url_of(item) -> str:
     return cached
 
 
-def wait_pending() -> None:
-    """Wait for every piece of :data:`pending` (all of them, even when one fails), then raise the first failure."""
+def wait_pending(report: bool = True) -> None:
+    """Wait for every piece of :data:`pending` (all of them, even when one fails), then raise the first
+    failure; a run that is stopping anyway (*report* false) only waits, so no process outlives it."""
     failures = []
     while pending:
         try:
             pending.pop(0)()
-        except Exception as exc:  # the others are still waited for, so no process outlives the run
+        except Exception as exc:
             failures.append(exc)
-    if failures:
+    if failures and report:
         raise failures[0]
 
 
 def reset() -> None:
     """Forget the run: under autoreload a deleted file must not live on in lists, sitemap or search."""
+    wait_pending(report=False)  # a run that crashed left them (a finished run has none left)
     log.clear()
     docs.clear()
     contents.clear()
-    pending.clear()

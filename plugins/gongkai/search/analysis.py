@@ -109,6 +109,12 @@ def _fold() -> tuple[re.Pattern, dict[str, str]]:
     return re.compile(f"[{bmp}]|(?=[\U00010000-\U0010ffff])[{astral}]"), table
 
 
+def prepare() -> None:
+    """Build the folding tables now: a process forked afterwards (the indexer) inherits them, and under
+    ``make serve`` they are built once, not at every save."""
+    _fold()
+
+
 def normalize(text: str) -> str:
     """NFKC (full-width → half-width), one bracket style, Simplified characters, lower case.
 

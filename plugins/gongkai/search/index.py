@@ -202,12 +202,14 @@ class SearchIndex:
         state = self._load()
         self.previous_token = state.token if state else ""
         if state is None or state.urls != [d.url for d in self.docs] or not self._whoosh_matches():
+            state = None  # not kept alive while everything is built again (peak memory)
             state = self._build_all(keys)
         else:
             changed = [i for i, (new, old) in enumerate(zip(keys, state.keys)) if new != old]
             self.stats["reused"] = len(self.docs) - len(changed)
             self.changed_docs, self.changed_terms = set(changed), set()
             if changed and not self._update(state, keys, changed):
+                state = None
                 state = self._build_all(keys)
         if state.token != self.previous_token or not state.token:
             for term in state.records.keys() - state.hashes.keys():

@@ -85,7 +85,9 @@ class Postings:
     ``tf`` is the posting's BM25F term frequency (boosted, length-normalised,
     summed over fields; float32, as kept between builds); ``pos`` holds, posting after posting, ``pos_len``
     bytes: varint slot count, then varint slot deltas (fields one after the
-    other, two slots apart, so no phrase runs across fields).
+    other, two slots apart, so no phrase runs across fields).  A term's bytes
+    are ``pos[pos_ptr[t]:pos_ptr[t+1]]``: kept per term, so that re-encoding a
+    few terms never sums the lengths of every posting.
     """
 
     terms: list[str]
@@ -94,6 +96,7 @@ class Postings:
     tf: np.ndarray
     pos_len: np.ndarray
     pos: np.ndarray
+    pos_ptr: np.ndarray
 
     def term_of_rows(self) -> np.ndarray:
         return np.repeat(np.arange(len(self.terms)), np.diff(self.ptr))
@@ -153,8 +156,13 @@ def build(analysis: Analysis, unit_doc: np.ndarray, unit_base: np.ndarray,
     empty = (np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.int32),
              np.zeros(0, np.uint8))
     row_term, doc, tf, pos_len, pos = (np.concatenate(c) for c in zip(empty, *pieces))
-    return Postings(terms=terms, ptr=np.concatenate(([0], np.cumsum(np.bincount(row_term, minlength=len(terms))))),
-                    doc=doc, tf=tf, pos_len=pos_len, pos=pos)
+    return Postings(terms=terms, ptr=_offsets(np.bincount(row_term, minlength=len(terms))),
+                    doc=doc, tf=tf, pos_len=pos_len, pos=pos,
+                    pos_ptr=_offsets(np.bincount(row_term, weights=pos_len, minlength=len(terms)).astype(np.int64)))
+
+
+def _offsets(counts: np.ndarray) -> np.ndarray:
+    return np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
 
 
 def replace_docs(old: Postings, docs: np.ndarray, fresh: Postings) -> tuple[Postings, np.ndarray]:
@@ -172,47 +180,50 @@ def replace_docs(old: Postings, docs: np.ndarray, fresh: Postings) -> tuple[Post
             j = index[t] = len(terms)
             terms.append(t)
         fresh_term[i] = j
-    old_ptr = np.concatenate((old.ptr, np.full(len(terms) - len(old.terms), old.ptr[-1])))
+    added_terms = len(terms) - len(old.terms)
+    old_ptr = np.concatenate((old.ptr, np.full(added_terms, old.ptr[-1])))
+    old_pos_ptr = np.concatenate((old.pos_ptr, np.full(added_terms, old.pos_ptr[-1])))
     gone_rows = np.flatnonzero(np.isin(old.doc, docs, kind="table"))
     gone_terms = np.searchsorted(old.ptr, gone_rows, side="right") - 1
     fresh_rows = fresh.term_of_rows()
     affected = np.union1d(gone_terms, fresh_term[fresh_rows])
-    fresh_pos = np.concatenate(([0], np.cumsum(fresh.pos_len, dtype=np.int64)))
-    old_pos = np.concatenate(([0], np.cumsum(old.pos_len, dtype=np.int64)))
+    fresh_pos = _offsets(fresh.pos_len)
     fresh_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
     np.add.at(fresh_ptr, fresh_term[fresh_rows] + 1, 1)
     fresh_ptr = np.cumsum(fresh_ptr)
     order = np.argsort(fresh_term[fresh_rows], kind="stable")  # fresh rows by new term index, docs ascending
     pieces: list[tuple] = []  # (doc, tf, pos_len, pos) slices, in term order
-    counts = np.concatenate((np.diff(old.ptr), np.zeros(len(terms) - len(old.terms), np.int64)))
-    done = 0  # first row of old not yet copied
+    counts = np.concatenate((np.diff(old.ptr), np.zeros(added_terms, np.int64)))
+    byte_counts = np.diff(old_pos_ptr)
+    done, done_byte = 0, 0  # first row (and byte) of old not yet copied
     for t in affected.tolist():
         lo, hi = int(old_ptr[t]), int(old_ptr[t + 1])
-        pieces.append(_slice(old, done, lo, old_pos))
+        lo_byte, hi_byte = int(old_pos_ptr[t]), int(old_pos_ptr[t + 1])
+        pieces.append(_slice(old, done, lo, done_byte, lo_byte))
         kept = np.ones(hi - lo, dtype=bool)
         kept[gone_rows[np.searchsorted(gone_rows, lo):np.searchsorted(gone_rows, hi)] - lo] = False
         doc, tf, pos_len = old.doc[lo:hi][kept], old.tf[lo:hi][kept], old.pos_len[lo:hi][kept]
-        pos = old.pos[old_pos[lo]:old_pos[hi]][np.repeat(kept, old.pos_len[lo:hi])]
+        pos = old.pos[lo_byte:hi_byte][np.repeat(kept, old.pos_len[lo:hi])]
         add = order[fresh_ptr[t]:fresh_ptr[t + 1]]
         if add.size:  # fresh rows of one term are consecutive
             at = np.searchsorted(doc, fresh.doc[add])
-            byte_at = np.concatenate(([0], np.cumsum(pos_len, dtype=np.int64)))[at]
+            byte_at = _offsets(pos_len)[at]
             added = fresh.pos[fresh_pos[add[0]]:fresh_pos[add[-1] + 1]]
             pos = np.insert(pos, np.repeat(byte_at, fresh.pos_len[add]), added)
             doc, tf = np.insert(doc, at, fresh.doc[add]), np.insert(tf, at, fresh.tf[add])
             pos_len = np.insert(pos_len, at, fresh.pos_len[add])
         pieces.append((doc, tf, pos_len, pos))
-        counts[t] = doc.size
-        done = hi
-    pieces.append(_slice(old, done, old.doc.size, old_pos))
+        counts[t], byte_counts[t] = doc.size, pos.size
+        done, done_byte = hi, hi_byte
+    pieces.append(_slice(old, done, old.doc.size, done_byte, old.pos.size))
     doc, tf, pos_len, pos = (np.concatenate(c) for c in zip(*pieces))
-    merged = Postings(terms=terms, ptr=np.concatenate(([0], np.cumsum(counts))), doc=doc, tf=tf, pos_len=pos_len,
-                      pos=pos)
+    merged = Postings(terms=terms, ptr=_offsets(counts), doc=doc, tf=tf, pos_len=pos_len, pos=pos,
+                      pos_ptr=_offsets(byte_counts))
     return merged, affected
 
 
-def _slice(p: Postings, lo: int, hi: int, pos_start: np.ndarray) -> tuple:
-    return p.doc[lo:hi], p.tf[lo:hi], p.pos_len[lo:hi], p.pos[pos_start[lo]:pos_start[hi]]
+def _slice(p: Postings, lo: int, hi: int, lo_byte: int, hi_byte: int) -> tuple:
+    return p.doc[lo:hi], p.tf[lo:hi], p.pos_len[lo:hi], p.pos[lo_byte:hi_byte]
 
 
 def encode(postings: Postings, total_docs: int, which: np.ndarray) -> dict[int, tuple[bytes, bytes]]:
@@ -226,16 +237,13 @@ def encode(postings: Postings, total_docs: int, which: np.ndarray) -> dict[int, 
     """
     which = which[np.diff(postings.ptr)[which] > 0]
     ends = np.cumsum(np.diff(postings.ptr)[which])
-    pos_start = np.cumsum(postings.pos_len, dtype=np.int64) - postings.pos_len
-    pos_bytes = postings.pos.tobytes()
     out = {}
     for lo, hi in chunks(ends // (1 << 20), size=1):
-        out.update(_encode(postings, total_docs, which[lo:hi], pos_start, pos_bytes))
+        out.update(_encode(postings, total_docs, which[lo:hi]))
     return out
 
 
-def _encode(p: Postings, total_docs: int, which: np.ndarray, pos_start: np.ndarray,
-            pos_bytes: bytes) -> dict[int, tuple[bytes, bytes]]:
+def _encode(p: Postings, total_docs: int, which: np.ndarray) -> dict[int, tuple[bytes, bytes]]:
     starts, df = p.ptr[which], np.diff(p.ptr)[which]
     rows = ranges(starts, df)
     first = np.cumsum(df) - df
@@ -265,7 +273,6 @@ def _encode(p: Postings, total_docs: int, which: np.ndarray, pos_start: np.ndarr
             kind, ids = 0, id_bytes[id_from:id_to]
         record = b"".join((varint(len(raw)), raw, varint(n), struct.pack("<f", top[k]), varint(kind),
                            varint(len(ids)), ids, quantised[at:end]))
-        row = int(starts[k])
-        blob = pos_bytes[int(pos_start[row]):int(pos_start[row + n - 1] + p.pos_len[row + n - 1])]
+        blob = p.pos[p.pos_ptr[term]:p.pos_ptr[term + 1]].tobytes()
         out[term] = (record, varint(len(blob)) + blob)
     return out
