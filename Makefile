@@ -33,7 +33,7 @@ html: $(STAMP)
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) $(PELICANOPTS)
 
 serve: $(STAMP)
-	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) --autoreload --listen --bind 127.0.0.1 --port $(PORT) $(PELICANOPTS)
+	$(BIN)/python scripts/serve.py $(INPUTDIR) -o $(OUTPUTDIR) -s $(CONFFILE) --bind 127.0.0.1 --port $(PORT) $(PELICANOPTS)
 
 publish: $(STAMP)
 	$(PELICAN) $(INPUTDIR) -o $(OUTPUTDIR) -s $(PUBLISHCONF) $(PELICANOPTS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import queue
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -61,15 +62,15 @@ def test_translation_edit_rerenders_both_languages(tmp_path):
     assert reuse_counts(again)[0] == 4
 
 
-WATCH_START = 1.5  # Pelican starts watching anew after each build: a save before that goes unseen
-
-
-class Autoreload:
-    """``pelican --autoreload`` (what ``make serve`` runs) on *content*, its output read line by line."""
+class Serve:
+    """``make serve`` (``scripts/serve.py``) on *content*, its output read line by line."""
 
     def __init__(self, content, output):
-        cmd = [sys.executable, "-m", "pelican", str(content), "-o", str(output), "-s", str(ROOT / "pelicanconf.py"),
-               "--autoreload"]
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        cmd = [sys.executable, str(ROOT / "scripts" / "serve.py"), str(content), "-o", str(output),
+               "-s", str(ROOT / "pelicanconf.py"), "--bind", "127.0.0.1", "--port", str(port)]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: queue.Queue = queue.Queue()
         self.seen: list[str] = []
@@ -93,27 +94,37 @@ class Autoreload:
         self.proc.wait()
 
 
-def test_serve_shows_an_edit_at_once_then_rebuilds_only_what_changed(tmp_path):
+def wait_until(check, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def test_serve_shows_an_edit_at_once_misses_no_save_and_keeps_the_last_good_site(tmp_path):
     content = copy_content(tmp_path)
     out = tmp_path / "out"
     article = content / "news" / "yixiu-population-work-conference-2012.md"
     page = out / "news" / "yixiu-population-work-conference-2012.html"
     original = article.read_text(encoding="utf-8")
-    server = Autoreload(content, out)
+    server = Serve(content, out)
     try:
         server.wait_for(r"Done: Processed")
-        time.sleep(WATCH_START)
+        time.sleep(1)  # the watch starts once the first build is done
         article.write_text(original + "\n\n保存后立刻可见的一段。\n", encoding="utf-8")
         server.wait_for(r"Preview: 1 edited page\(s\) updated")
         assert "保存后立刻可见的一段" in page.read_text(encoding="utf-8")  # before the rebuild is done
-        # the rebuild in the same process renders the article, the news list and the home page only
+        # the rebuild renders the article, the news list and the home page only
         assert server.wait_for(r"Pages: (\d+) rendered").group(1) == "3"
+        # saved after that rebuild read the file, before it is done: Pelican's --autoreload would miss it
+        article.write_text(original + "\n\n保存后立刻可见的一段。\n\n构建期间保存的一段。\n", encoding="utf-8")
+        wait_until(lambda: "构建期间保存的一段" in page.read_text(encoding="utf-8"))
         server.wait_for(r"Done: Processed")
-        time.sleep(WATCH_START)
+
         article.write_text(original.replace("title:", "title: [", 1), encoding="utf-8")  # broken YAML
         server.wait_for(r"yixiu-population-work-conference-2012\.md:\d+")
-        time.sleep(WATCH_START)
-        assert "保存后立刻可见的一段" in page.read_text(encoding="utf-8")  # the last good site stays
+        server.wait_for(r"Build failed")
+        assert "构建期间保存的一段" in page.read_text(encoding="utf-8")  # the last good site stays
 
         article.write_text(original, encoding="utf-8")  # back to the start: no preview of the failed state
         server.wait_for(r"Done: Processed")
