@@ -131,3 +131,19 @@ def test_serve_shows_an_edit_at_once_misses_no_save_and_keeps_the_last_good_site
         assert "保存后立刻可见的一段" not in page.read_text(encoding="utf-8")
     finally:
         server.stop()
+
+
+def test_adding_and_removing_an_article_rebuilds_equal_cold_builds(tmp_path):
+    content = copy_content(tmp_path)
+    warm = tmp_path / "warm"
+    assert build(content, warm).returncode == 0
+    source = (content / "news" / "yixiu-population-work-conference-2012.md").read_text(encoding="utf-8")
+    added = content / "news" / "yixiu-population-work-conference-2013.md"
+    added.write_text(source.replace("2012", "2013").replace("宜秀区召开", "宜秀区再次召开"), encoding="utf-8")
+    for step in ("added", "removed"):
+        again = build(content, warm)
+        assert again.returncode == 0, again.stderr
+        cold = build(content, tmp_path / f"cold-{step}")
+        assert cold.returncode == 0, cold.stderr
+        assert digest_tree(warm) == digest_tree(tmp_path / f"cold-{step}"), step
+        added.unlink(missing_ok=True)

@@ -170,6 +170,22 @@ def test_a_rebuild_analyses_only_the_edited_document(tmp_path):
     assert OTHER.url not in [h.url for h in search_whoosh(str(tmp_path), "zh", "免费")[1]]
 
 
+def test_added_and_removed_documents_are_renumbered_not_analysed_again(tmp_path):
+    SearchIndex("zh", str(tmp_path / "warm")).build(MANY)
+    added = doc("news/m-added.html", "第九百篇工作简报", "".join(chr(0x4E00 + (900 * 97 + k * k) % 150) for k in range(50)))
+    docs = [d for d in MANY if d.url != "news/n7.html"] + [added]  # one goes, one comes: the ids after them shift
+    analyser, calls = counting()
+    index = SearchIndex("zh", str(tmp_path / "warm"), analyser)
+    index.build(docs)
+    assert calls == [[text for _, text in added.fields]]
+    assert index.stats == {"analysed": 1, "reused": len(MANY) - 1, "whoosh_written": 1, "whoosh_deleted": 1}
+    cold = SearchIndex("zh", str(tmp_path / "cold"))
+    cold.build(docs)
+    assert index.records == cold.records and index.changed_terms is None
+    assert [h.url for h in search_whoosh(str(tmp_path / "warm"), "zh", "第九百篇")[1]] == [added.url]
+    assert "news/n7.html" not in [h.url for h in search_whoosh(str(tmp_path / "warm"), "zh", "工作简报", limit=500)[1]]
+
+
 def test_whoosh_phrase_field_and_date_queries(tmp_path):
     SearchIndex("zh", str(tmp_path)).build(DOCS)
     assert [h.url for h in search_whoosh(str(tmp_path), "zh", "人口计")[1]] == [EXACT.url]

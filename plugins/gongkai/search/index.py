@@ -108,9 +108,11 @@ class Units:
                    field=np.array([names[name] for d in docs for name, _ in d.fields], dtype=np.int64),
                    lengths=analysis.lengths, word_lengths=analysis.word_lengths, spans=analysis.spans)
 
-    def without(self, docs: np.ndarray) -> "Units":
-        keep = ~np.isin(self.doc, docs)
-        return Units(self.doc[keep], self.field[keep], self.lengths[keep], self.word_lengths[keep], self.spans[keep])
+    def renumbered(self, new_ids: np.ndarray) -> "Units":
+        """These units with their document ids mapped through *new_ids* (-1: the document's units go)."""
+        doc = new_ids[self.doc]
+        keep = doc >= 0
+        return Units(doc[keep], self.field[keep], self.lengths[keep], self.word_lengths[keep], self.spans[keep])
 
     def joined(self, other: "Units") -> "Units":
         order = np.argsort(np.concatenate((self.doc, other.doc)), kind="stable")
@@ -201,16 +203,9 @@ class SearchIndex:
         keys = [d.key for d in self.docs]
         state = self._load()
         self.previous_token = state.token if state else ""
-        if state is None or state.urls != [d.url for d in self.docs] or not self._whoosh_matches():
+        if state is None or not self._whoosh_matches() or not self._update(state, keys):
             state = None  # not kept alive while everything is built again (peak memory)
             state = self._build_all(keys)
-        else:
-            changed = [i for i, (new, old) in enumerate(zip(keys, state.keys)) if new != old]
-            self.stats["reused"] = len(self.docs) - len(changed)
-            self.changed_docs, self.changed_terms = set(changed), set()
-            if changed and not self._update(state, keys, changed):
-                state = None
-                state = self._build_all(keys)
         if state.token != self.previous_token or not state.token:
             for term in state.records.keys() - state.hashes.keys():
                 state.hashes[term] = fnv1a(term.encode("utf-8"))
@@ -239,26 +234,54 @@ class SearchIndex:
         self.stats["whoosh_written"] += len(self.docs)
         return State(self.stamp, keys, [d.url for d in self.docs], units, averages, postings, records)
 
-    def _update(self, state: State, keys: list[str], changed: list[int]) -> bool:
-        """Swap in the changed documents; False if that would change the corpus statistics."""
-        docs = [self.docs[i] for i in changed]
-        ids = np.asarray(changed, dtype=np.int64)
+    def _update(self, state: State, keys: list[str]) -> bool:
+        """Bring *state* to these documents, analysing only the new and changed ones; False if
+        that would change the corpus statistics (then everything is built again).
+
+        When every kept document keeps its id, only the terms of the changed ones are
+        encoded again; when documents come or go, ids after them shift and the document
+        count changes, so every term's record is encoded again (but nothing re-analysed).
+        """
+        urls = [d.url for d in self.docs]
+        old_ids = {(url, key): i for i, (url, key) in enumerate(zip(state.urls, state.keys))}
+        new_ids = np.full(len(state.urls), -1, dtype=np.int64)  # old id → new id; -1: gone or changed
+        fresh_ids = []
+        for i, (url, key) in enumerate(zip(urls, keys)):
+            j = old_ids.get((url, key))
+            if j is None:
+                fresh_ids.append(i)
+            else:
+                new_ids[j] = i
+        kept = new_ids[new_ids >= 0]
+        if np.any(np.diff(kept) <= 0):
+            return False
+        same_ids = len(urls) == len(state.urls) and np.array_equal(kept, np.flatnonzero(new_ids >= 0))
+        self.stats["reused"] = len(urls) - len(fresh_ids)
+        self.changed_docs, self.changed_terms = (set(fresh_ids), set()) if same_ids else (None, None)
+        if same_ids and not fresh_ids:
+            return True
+        docs = [self.docs[i] for i in fresh_ids]
         analysis = self._analyse(docs)
-        fresh = Units.of(docs, ids, analysis)
-        units = state.units.without(ids).joined(fresh)
+        fresh = Units.of(docs, np.asarray(fresh_ids, dtype=np.int64), analysis)
+        units = state.units.renumbered(new_ids).joined(fresh)
         if units.averages() != state.averages:
             return False
-        postings, affected = inverted.replace_docs(state.postings, ids, _postings(analysis, fresh, state.averages))
+        postings, affected = inverted.replace_docs(state.postings, new_ids,
+                                                   _postings(analysis, fresh, state.averages))
+        if not same_ids:
+            affected, state.records = np.arange(len(postings.terms)), {}
         records = inverted.encode(postings, len(self.docs), affected)
         for t in affected.tolist():
             term = postings.terms[t]
-            self.changed_terms.add(term)
+            if self.changed_terms is not None:
+                self.changed_terms.add(term)
             if t in records:
                 state.records[term] = records[t]
             else:
                 state.records.pop(term, None)
-        self._update_whoosh(docs, analysis)
-        state.keys, state.units, state.postings, state.token = keys, units, postings, ""
+        old_urls = set(state.urls)
+        self._update_whoosh(docs, analysis, (old_urls - set(urls)) | {d.url for d in docs if d.url in old_urls})
+        state.keys, state.urls, state.units, state.postings, state.token = keys, urls, units, postings, ""
         return True
 
     # -- the cache ------------------------------------------------------------------
@@ -305,15 +328,16 @@ class SearchIndex:
             pid, self.writer_pid = self.writer_pid, None
             forks.join([pid], f"search: writing the Whoosh index in {self.whoosh_dir}")
 
-    def _update_whoosh(self, docs: list[SearchDoc], analysis: Analysis) -> None:
-        """Replace *docs* (analysed together in *analysis*) with Whoosh's own writer."""
+    def _update_whoosh(self, docs: list[SearchDoc], analysis: Analysis, delete: set[str]) -> None:
+        """Delete the documents at the *delete* addresses and add *docs* (analysed together in
+        *analysis*), with Whoosh's own writer."""
         writer = wi.open_dir(self.whoosh_dir).writer()
-        for doc in docs:
-            writer.delete_by_term("url", doc.url)
+        for url in sorted(delete):
+            writer.delete_by_term("url", url)
         add_documents(writer, docs, analysis)
         writer.commit(mergetype=_merge_small if len(writer.segments) >= MAX_SEGMENTS else NO_MERGE)
         self.stats["whoosh_written"] += len(docs)
-        self.stats["whoosh_deleted"] += len(docs)
+        self.stats["whoosh_deleted"] += len(delete)
 
 
 def whoosh_schema() -> wf.Schema:

@@ -13,7 +13,7 @@ term's idf over all documents.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -165,9 +165,11 @@ def _offsets(counts: np.ndarray) -> np.ndarray:
     return np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
 
 
-def replace_docs(old: Postings, docs: np.ndarray, fresh: Postings) -> tuple[Postings, np.ndarray]:
-    """*old* with the postings of *docs* replaced by *fresh* (which holds only those
-    documents); returns the result and the indices of the terms whose postings changed.
+def replace_docs(old: Postings, new_ids: np.ndarray, fresh: Postings) -> tuple[Postings, np.ndarray]:
+    """*old* with its documents renumbered through *new_ids* (old id → new id, -1 for the ones that
+    go: removed or changed; kept ones keep their order) and the postings of *fresh* (which holds only
+    the new and changed documents, with their new ids) added; returns the result and the indices of
+    the terms whose rows changed (renumbering aside).
 
     Only the rows of those terms are rebuilt; the others are copied over in slices.
     """
@@ -183,7 +185,9 @@ def replace_docs(old: Postings, docs: np.ndarray, fresh: Postings) -> tuple[Post
     added_terms = len(terms) - len(old.terms)
     old_ptr = np.concatenate((old.ptr, np.full(added_terms, old.ptr[-1])))
     old_pos_ptr = np.concatenate((old.pos_ptr, np.full(added_terms, old.pos_ptr[-1])))
-    gone_rows = np.flatnonzero(np.isin(old.doc, docs, kind="table"))
+    mapped = new_ids[old.doc]
+    gone_rows = np.flatnonzero(mapped < 0)
+    old = replace(old, doc=mapped.astype(old.doc.dtype))
     gone_terms = np.searchsorted(old.ptr, gone_rows, side="right") - 1
     fresh_rows = fresh.term_of_rows()
     affected = np.union1d(gone_terms, fresh_term[fresh_rows])
