@@ -1,8 +1,9 @@
 """``make serve``: an edited page is shown at once, before the rebuild that follows.
 
-Under ``--autoreload`` Pelican runs the whole build again after every save;
-at thousands of articles that takes seconds while the editor looks at the old
-page.  Like Hugo's fast render mode, each run under the same process first
+Under ``make serve`` (``scripts/serve.py``, like Pelican's ``--autoreload``)
+the whole build runs again after every save; at thousands of articles that
+takes seconds while the editor looks at the old page.  Like Hugo's fast
+render mode, each run in the same process first
 re-reads just the content files edited since the last successful run and
 renders their pages straight into the live output, with that run's context
 and templates; then the normal build (incremental, atomic) brings lists,

@@ -7,11 +7,12 @@ encoded postings for the static export, and brings the Whoosh index for
 
 A first build analyses every document at once and writes both indexes in one
 pass.  It keeps its postings in ``cache_dir``; the next build compares the
-documents with the ones it kept and, when only the content of some changed
-(same pages, same order, same average field lengths), analyses those alone,
-swaps their postings, re-encodes only the terms they contain or contained and
-updates their Whoosh documents.  Anything else is built again from scratch, so
-the output always equals a first build's.  The cache is stamped with a digest
+documents with the ones it kept and analyses only the new and changed ones:
+it swaps their postings in, renumbers the others when pages came or went,
+re-encodes the terms whose records changed (all of them when the document
+count did) and updates those Whoosh documents.  When that would change the
+average field lengths, everything is built again from scratch, so the output
+always equals a first build's.  The cache is stamped with a digest
 of this package's code and libraries (:func:`code_digest`): any change there
 starts afresh.
 """
