@@ -60,11 +60,22 @@ def count_files(folder: Path) -> int:
     return sum(1 for p in folder.rglob("*") if p.is_file())
 
 
-def median_run(label, cmd, runs, before=None):
+def settled(output: Path, timeout: float = 120) -> None:
+    """Wait for what a build leaves to detached processes (deleting the previous output, saving
+    caches): each build is timed on its own, as when an editor saves seconds apart."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and (list(output.parent.glob(output.name + ".old*"))
+                                           or list(output.parent.glob(output.name + ".cache/**/*.tmp"))):
+        time.sleep(0.05)
+
+
+def median_run(label, cmd, runs, before=None, output: Path | None = None):
     times, peak = [], 0
     for _ in range(runs):
         if before:
             before()
+        if output is not None:
+            settled(output)
         seconds, rss = timed(cmd)
         times.append(seconds)
         peak = max(peak, rss)
@@ -137,8 +148,8 @@ def main(argv=None) -> int:
         print("builds (median of runs):")
         plain, plain_peak = median_run("plain Pelican, cold", plain_cmd, args.runs,
                                        before=lambda: shutil.rmtree(plain_out, ignore_errors=True))
-        portal, portal_peak = median_run("portal, cold", portal_cmd, args.runs, before=cold)
-        warm, warm_peak = median_run("portal, warm (no change)", portal_cmd, args.runs)
+        portal, portal_peak = median_run("portal, cold", portal_cmd, args.runs, before=cold, output=portal_out)
+        warm, warm_peak = median_run("portal, warm (no change)", portal_cmd, args.runs, output=portal_out)
         article = content / "news" / "news-00001.md"
         original = article.read_text(encoding="utf-8")
         counter = iter(range(10 ** 6))
@@ -146,14 +157,16 @@ def main(argv=None) -> int:
         def edit():
             article.write_text(original + f"\n\n编辑后的段落{next(counter)}。\n", encoding="utf-8")
 
-        edited, edit_peak = median_run("portal, after editing one article", portal_cmd, args.runs, before=edit)
+        edited, edit_peak = median_run("portal, after editing one article", portal_cmd, args.runs, before=edit,
+                                       output=portal_out)
 
         def add():
             i = next(counter)
             (content / "news" / f"added-{i}.md").write_text(
                 f"---\ntitle: 新增文章{i}\nslug: added-{i}\ndate: 2026-01-01\n---\n新增正文。\n", encoding="utf-8")
 
-        added, add_peak = median_run("portal, after adding one article", portal_cmd, args.runs, before=add)
+        added, add_peak = median_run("portal, after adding one article", portal_cmd, args.runs, before=add,
+                                     output=portal_out)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]

@@ -41,7 +41,8 @@ def join(pids: list[int], what: str) -> None:
 
 
 def detach(work, *args) -> None:
-    """Run ``work(*args)`` in a grandchild that nobody waits for (no zombie is left behind)."""
+    """Run ``work(*args)`` in a grandchild that nobody waits for (no zombie is left behind), at a
+    lower priority: it is clean-up and cache saving, which must not slow down the next build."""
     sys.stdout.flush()
     sys.stderr.flush()
     pid = os.fork()
@@ -49,6 +50,7 @@ def detach(work, *args) -> None:
         try:
             if os.fork() == 0:
                 os.setsid()
+                os.nice(10)
                 work(*args)
         finally:
             os._exit(0)
