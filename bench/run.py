@@ -65,7 +65,7 @@ def settled(output: Path, timeout: float = 120) -> None:
     caches): each build is timed on its own, as when an editor saves seconds apart."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and (list(output.parent.glob(output.name + ".old*"))
-                                           or list(output.parent.glob(output.name + ".cache/**/*.tmp"))):
+                                           or list(output.parent.glob(output.name + ".cache/**/*.[0-9]*.tmp"))):
         time.sleep(0.05)
 
 
