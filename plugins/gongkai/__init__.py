@@ -31,6 +31,12 @@ def generator_init(generator):
         env.bytecode_cache = incremental.template_cache(generator.settings)
 
 
+def content_generator_init(generator):
+    """Article and page generators: each file stamped once per process, reader cache saved in the background."""
+    stamps.install(generator)
+    incremental.save_in_background(generator)
+
+
 def content_generator_finalized(generator):
     """Keep every article/page of every language, and the problems found in their files."""
     for name in ("articles", "pages", "translations", "hidden_pages", "hidden_translations"):
@@ -51,8 +57,7 @@ def all_generators_finalized(generators):
     if build_state.log:
         error = ContentError(build_state.log.items)
         print(error.report(), file=sys.stderr, flush=True)
-        build_state.wait_pending(report=False)
-        build_state.reset()
+        build_state.reset()  # waits for the search process first
         atomic.discard(generators[0].output_path)
         raise error
     check.stop_if_check_only(settings)
@@ -122,10 +127,8 @@ def register():
     signals.readers_init.connect(readers_init)
     signals.get_generators.connect(get_generators)
     signals.generator_init.connect(generator_init)
-    signals.article_generator_init.connect(stamps.install)
-    signals.page_generator_init.connect(stamps.install)
-    signals.article_generator_init.connect(incremental.save_in_background)
-    signals.page_generator_init.connect(incremental.save_in_background)
+    signals.article_generator_init.connect(content_generator_init)
+    signals.page_generator_init.connect(content_generator_init)
     signals.article_generator_finalized.connect(content_generator_finalized)
     signals.page_generator_finalized.connect(content_generator_finalized)
     signals.all_generators_finalized.connect(all_generators_finalized)

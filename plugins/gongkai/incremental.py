@@ -21,7 +21,6 @@ import multiprocessing
 import os
 import pickle
 import shutil
-import sys
 
 from jinja2 import FileSystemBytecodeCache
 from pelican.cache import FileStampDataCacher
@@ -31,6 +30,7 @@ from pelican.writers import Writer
 from . import build_state, forks
 from .build_state import url_of
 from .checks import content_files
+from .stamps import stat_key
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 VOLATILE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PATH", "PORTAL_LIVE_OUTPUT_PATH", "PORTAL_BUILD_DIGEST",
@@ -123,12 +123,10 @@ def _read(path):
     return path, (content, _filter_discardable_metadata(metadata))
 
 
-def _mtime(path: str) -> int:
-    """Modification time; a file that cannot be stat'ed counts as new (reading it reports the problem)."""
-    try:
-        return os.stat(path).st_mtime_ns
-    except OSError:
-        return sys.maxsize
+def _changed_since(path: str, saved: int) -> bool:
+    """Modified since *saved* (ns); a file that cannot be stat'ed counts as changed (reading it reports why)."""
+    key = stat_key(path)
+    return key is None or key[0] >= saved
 
 
 def prefill_reader_cache(settings) -> None:
@@ -142,7 +140,7 @@ def prefill_reader_cache(settings) -> None:
             saved = os.stat(os.path.join(settings["CACHE_PATH"], cache_name)).st_mtime_ns
         except OSError:
             saved = -1
-        changed = [p for p in content_files(settings, folders_key) if _mtime(p) >= saved]
+        changed = [p for p in content_files(settings, folders_key) if _changed_since(p, saved)]
         if len(changed) < PARALLEL_MIN:
             continue
         cacher = FileStampDataCacher(settings, cache_name, True, True)
@@ -195,31 +193,40 @@ def item_key(items) -> str:
 
 
 class Memo:
-    """Results of a costly pure function of plain data, kept between runs in ``<cache>/<name>.pickle``.
+    """Results of a costly pure function of plain data, kept between runs in the pickle at *path*.
 
-    Keys are :func:`data_key` of the arguments and the build digest; :meth:`save`
-    keeps only this run's results, so the file never outgrows the site.
+    Keys are :func:`data_key` of the data a result is made from; the file is
+    dropped when it was written with another *salt* (the code, theme and
+    settings that made its results).  :meth:`save` keeps only this run's
+    results, so the file never outgrows the site.
     """
 
-    def __init__(self, settings, name: str):
-        self.path = os.path.join(settings["CACHE_PATH"], f"{name}.pickle")
-        self.salt = settings["PORTAL_BUILD_DIGEST"]
-        try:
-            with open(self.path, "rb") as fh:
-                self.previous = pickle.load(fh)
-        except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
-            self.previous = {}
+    def __init__(self, path: str, salt: str):
+        self.path, self.salt = path, salt
+        self.previous: dict = {}
         self.current: dict = {}
+        try:
+            with open(path, "rb") as fh:
+                salt_found, results = pickle.load(fh)
+            if salt_found == salt:
+                self.previous = results
+        except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
+            pass
+
+    @classmethod
+    def in_cache(cls, settings, name: str) -> "Memo":
+        """``<cache>/<name>.pickle``, salted with the build digest."""
+        return cls(os.path.join(settings["CACHE_PATH"], f"{name}.pickle"), settings["PORTAL_BUILD_DIGEST"])
 
     def get(self, data, compute):
-        key = data_key(self.salt, data)
+        key = data_key(data)
         if key not in self.current:
             self.current[key] = self.previous[key] if key in self.previous else compute()
         return self.current[key]
 
-    def save(self) -> None:
+    def save(self, background: bool = False) -> None:
         if self.current.keys() != self.previous.keys():
-            save_pickle(self.path, self.current)
+            save_pickle(self.path, (self.salt, self.current), background)
 
 
 def save_pickle(path: str, value, background: bool = False) -> None:
@@ -229,11 +236,21 @@ def save_pickle(path: str, value, background: bool = False) -> None:
     if background:
         forks.detach(save_pickle, path, value)
         return
+    write_whole(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write_whole(path: str, data: bytes) -> None:
+    """Replace *path* with *data* through a temporary file of this process: a reader, or a build
+    stopped half-way, never sees a half-written file."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     tmp = f"{path}.{os.getpid()}.tmp"
     with open(tmp, "wb") as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        fh.write(data)
     os.replace(tmp, path)
+
+
+def _save_index(path: str, index: dict) -> None:
+    write_whole(path, json.dumps(index, sort_keys=True).encode())
 
 
 def save_in_background(generator) -> None:
@@ -288,8 +305,7 @@ class IncrementalWriter(Writer):
         if render_key is None:
             key = _fingerprint(item, template.name, self.settings)
         else:
-            key = hashlib.sha256(f"{self.settings['PORTAL_BUILD_DIGEST']}|{template.name}|{name}|{render_key}"
-                                 .encode()).hexdigest()
+            key = self._key(template.name, name, render_key)
         if self._reused(name, key):
             return None
         self.jobs.append((name, template, context.copy(), relative_urls, template_name, override_output, url,
@@ -300,11 +316,13 @@ class IncrementalWriter(Writer):
                    feed_title=None, render_key=None):
         """Pelican's feed writer; with a ``render_key`` an unchanged feed is reused."""
         if render_key is not None and path and self.live:
-            key = hashlib.sha256(f"{self.settings['PORTAL_BUILD_DIGEST']}|feed:{feed_type}|{path}|{url}|{feed_title}|"
-                                 f"{render_key}".encode()).hexdigest()
+            key = self._key(f"feed:{feed_type}", path, url, feed_title, render_key)
             if self._reused(path, key):
                 return None
         return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
+
+    def _key(self, *parts) -> str:
+        return hashlib.sha256("|".join(map(str, (self.settings["PORTAL_BUILD_DIGEST"], *parts))).encode()).hexdigest()
 
     def _reused(self, name, key) -> bool:
         """Record *name*'s key; link the previous output when it was made with the same key."""
@@ -338,8 +356,7 @@ class IncrementalWriter(Writer):
             self._render(jobs)
         else:
             forks.join([forks.start(self._render, jobs[i::n]) for i in range(n)], "rendering pages")
-        with open(self.index_path, "w", encoding="utf-8") as fh:
-            json.dump(self.current, fh, sort_keys=True)
+        _save_index(self.index_path, self.current)
 
 
 def forget_rendered(settings, names) -> None:
@@ -353,9 +370,7 @@ def forget_rendered(settings, names) -> None:
         return
     for name in names:
         index.pop(name, None)
-    with open(path + ".tmp", "w", encoding="utf-8") as fh:
-        json.dump(index, fh, sort_keys=True)
-    os.replace(path + ".tmp", path)
+    _save_index(path, index)
 
 
 def get_writer(pelican):

@@ -27,6 +27,7 @@ from pelican.writers import Writer
 
 from . import incremental
 from .build_state import url_of
+from .stamps import stat_key
 
 MAX_FILES = 20  # more edited files at once (a checkout, a rename): just rebuild
 KINDS = ("articles", "translations", "hidden_articles", "hidden_translations", "pages", "hidden_pages")
@@ -44,20 +45,12 @@ _reading = Run()  # filled while a run reads
 _last: Run | None = None  # the last successful run's
 
 
-def _stat_key(path: str):
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_mtime_ns, st.st_size, st.st_ino
-
-
 def content_read(generator) -> None:
     """``article/page_generator_finalized``: note each file's stat as it was read."""
     _reading.digest = generator.settings["PORTAL_BUILD_DIGEST"]
     for kind in KINDS:
         for item in getattr(generator, kind, None) or []:
-            _reading.sources[item.source_path] = (_stat_key(item.source_path), item, generator)
+            _reading.sources[item.source_path] = (stat_key(item.source_path), item, generator)
 
 
 def run_succeeded() -> None:
@@ -74,7 +67,7 @@ def render_edited(settings) -> int:
     live = settings.get("PORTAL_LIVE_OUTPUT_PATH")
     if last is None or last.digest != settings["PORTAL_BUILD_DIGEST"] or not live or not os.path.isdir(live):
         return 0
-    edited = [entry for path, entry in last.sources.items() if _stat_key(path) != entry[0]]
+    edited = [entry for path, entry in last.sources.items() if stat_key(path) != entry[0]]
     if not edited or len(edited) > MAX_FILES:
         return 0
     pages = [(generator, new) for _, old, generator in edited if (new := _reread(generator, old)) is not None]

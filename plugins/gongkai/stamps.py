@@ -19,19 +19,27 @@ RACY_NS = 2_000_000_000
 _known: dict[str, tuple[tuple[int, int, int, int], int, bytes]] = {}
 
 
+def stat_key(path: str) -> tuple[int, int, int, int] | None:
+    """What changes when a file is written (None: it cannot be stat'ed)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns
+
+
 def stamp_function(method: str):
     """A stamp function for Pelican's cachers, or None when the method is not a hash (mtime)."""
     if method not in hashlib.algorithms_available:
         return None
 
     def stamp(path: str) -> bytes:
-        st = os.stat(path)
-        key = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
+        key = stat_key(path)
         known = _known.get(path)
-        if known is not None and known[0] == key and st.st_mtime_ns < known[1] - RACY_NS:
+        if key is not None and known is not None and known[0] == key and key[0] < known[1] - RACY_NS:
             return known[2]
         taken = time.time_ns()
-        with open(path, "rb") as fh:
+        with open(path, "rb") as fh:  # a missing file raises OSError here, as Pelican's own stamp does
             digest = hashlib.new(method, fh.read()).digest()
         _known[path] = (key, taken, digest)
         return digest

@@ -78,7 +78,7 @@ class AgreementsGenerator(Generator):
                     and a.doc.type == "agreement"]
         by_key = {("agreement", a.lang, a.slug): [a.doc] for a in articles}
         failed = {p.file for p in build_state.log.items}  # the build stops; don't render half-read files
-        rendered = incremental.Memo(self.settings, "agreements-docx")  # the model says all a DOCX shows
+        rendered = incremental.Memo.in_cache(self.settings, "agreements-docx")  # the model says all a DOCX shows
         for article in sorted(articles, key=lambda a: (a.slug, a.lang)):
             if article.doc.source in failed:
                 continue

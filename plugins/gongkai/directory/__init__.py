@@ -37,7 +37,7 @@ class DirectoryGenerator(Generator):
         base = (self.settings.get("SITEURL") or self.context["PORTAL"].base_url).rstrip("/")
         directory = self.directory
         points = [(p.region.id, p.region.name, p.values) for p in directory.points]  # all the data shows
-        exports = Memo(self.settings, "directory-exports")
+        exports = Memo.in_cache(self.settings, "directory-exports")
         for lang in LANGS:
             data = exports.get((points, lang, base),
                                lambda: [export.render(records(directory, lang, base), lang, base) for export in EXPORTS])

@@ -10,14 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import os
-import pickle
 import re
 from dataclasses import dataclass
 from html import unescape
 
 from ..document import display
-from ..incremental import save_pickle
+from ..incremental import Memo
 from ..i18n import lang_path
 from ..schema import L, Schema
 from ..types import BY_NAME
@@ -129,43 +127,14 @@ def from_point(point, lang: str, default_lang: str) -> SearchDoc:
 
 
 def _keyed(item) -> SearchDoc | None:
-    """:func:`from_content` with its ``key`` computed, so that :class:`Reuse` keeps that too."""
+    """:func:`from_content` with its ``key`` computed, so that the build's :class:`Memo` keeps that too."""
     doc = from_content(item)
     if doc is not None:
         getattr(doc, "key")
     return doc
 
 
-class Reuse:
-    """The last build's documents of the source files that have not changed since (same content digest).
-
-    Kept in *path* with the *stamp* of the code and settings that made them;
-    with any other stamp every document is made anew.
-    """
-
-    def __init__(self, path: str, stamp: str):
-        self.path, self.stamp = path, stamp
-        self.old: dict = {}
-        self.new: dict = {}
-        try:
-            with open(path, "rb") as fh:
-                stamp_found, docs = pickle.load(fh)
-            if stamp_found == stamp:
-                self.old = docs
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError):
-            pass
-
-    def get(self, key, make):
-        found = self.old[key] if key in self.old else make()
-        self.new[key] = found
-        return found
-
-    def save(self, background: bool = False) -> None:
-        if self.new.keys() != self.old.keys():
-            save_pickle(self.path, (self.stamp, self.new), background)
-
-
-def collect(contents, directory, lang: str, default_lang: str, reuse: Reuse | None = None) -> list[SearchDoc]:
+def collect(contents, directory, lang: str, default_lang: str, reuse: Memo | None = None) -> list[SearchDoc]:
     """Every searchable page in *lang*, one per URL, in a stable order."""
     docs: dict[str, SearchDoc] = {}
     for item in contents:

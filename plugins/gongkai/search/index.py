@@ -38,9 +38,9 @@ from whoosh.scoring import BM25F
 from whoosh.writing import NO_MERGE
 
 from .. import forks
+from ..incremental import save_pickle
 from . import inverted
 from .analysis import Analysis, PortalTokenizer, Tokens, analyse_texts
-from ..incremental import save_pickle
 from .collect import POINT_TYPE, TYPE_ORDER, SearchDoc, all_field_names
 from .inverted import B, K1, Postings
 from .segment import Document, write_index

@@ -21,11 +21,11 @@ from pelican.generators import Generator
 from pelican.writers import Writer
 
 from .. import build_state, forks
-from ..incremental import workers
+from ..incremental import Memo, workers
 from ..i18n import lang_path
 from ..schema import LANGS
 from . import analysis
-from .collect import Reuse, collect, type_labels
+from .collect import collect, type_labels
 from .config import SearchSettings
 from .export import export, facets
 from .index import SearchIndex, code_digest
@@ -65,8 +65,8 @@ class SearchGenerator(Generator):
             started = time.perf_counter()
             cache = self.search_settings.cache_path
             os.makedirs(cache, exist_ok=True)
-            reuse = Reuse(os.path.join(cache, f"docs-{lang}.pickle"),
-                          f"{code_digest()} {self.settings.get('PORTAL_BUILD_DIGEST', '')}")
+            reuse = Memo(os.path.join(cache, f"docs-{lang}.pickle"),
+                         f"{code_digest()} {self.settings.get('PORTAL_BUILD_DIGEST', '')}")
             index = SearchIndex(lang, cache)
             docs = collect(contents, self.context.get("directory"), lang, default, reuse)
             reuse.save(background=True)
